@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/analyze (work in progress).
+ */
+export const PACKAGE = "@ordo/analyze";

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/cli (work in progress).
+ */
+export const PACKAGE = "@ordo/cli";

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/core (work in progress).
+ */
+export const PACKAGE = "@ordo/core";

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/runtime (work in progress).
+ */
+export const PACKAGE = "@ordo/runtime";

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/sdk (work in progress).
+ */
+export const PACKAGE = "@ordo/sdk";

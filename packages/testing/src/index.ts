@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/testing (work in progress).
+ */
+export const PACKAGE = "@ordo/testing";
