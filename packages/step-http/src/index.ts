@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/step-http (work in progress).
+ */
+export const PACKAGE = "@ordo/step-http";

@@ -1,0 +1,10 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm"],
+  dts: { compilerOptions: { composite: false, incremental: false } },
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+});

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/step-llm (work in progress).
+ */
+export const PACKAGE = "@ordo/step-llm";

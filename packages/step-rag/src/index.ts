@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @ordo/step-rag (work in progress).
+ */
+export const PACKAGE = "@ordo/step-rag";
