@@ -274,6 +274,8 @@ function describeRetention(fresh: OpenStore): void {
       const shared = await store.putPayload("both", { contentType: "t", executionId: doomed });
       await store.putPayload("both", { contentType: "t", executionId: other });
       const unowned = await store.putPayload("nobody", { contentType: "t" });
+      const pinned = await store.putPayload("pinned", { contentType: "t" });
+      await store.putPayload("pinned", { contentType: "t", executionId: doomed });
       await store.recordMetrics([
         { name: "m", value: 1, at: 1, executionId: doomed },
         { name: "m", value: 2, at: 2, executionId: other },
@@ -290,6 +292,7 @@ function describeRetention(fresh: OpenStore): void {
       expect(await store.hasPayload(own.ref)).toBe(false);
       expect(await store.hasPayload(shared.ref)).toBe(true);
       expect(await store.hasPayload(unowned.ref)).toBe(true);
+      expect(await store.hasPayload(pinned.ref)).toBe(true);
       expect(await store.readEvents(other)).toHaveLength(2);
       expect(await store.getSnapshot(other)).not.toBeNull();
       expect((await store.queryMetrics({ name: "m" })).map((p) => p.value)).toEqual([2]);

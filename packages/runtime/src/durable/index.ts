@@ -10,6 +10,8 @@ export type {
   VerifyChainOptions,
 } from "./ledger-chain.js";
 export { chainEvents, hashLedgerEvent, verifyChain } from "./ledger-chain.js";
+export type { MongoStoreOptions } from "./mongo-store.js";
+export { openMongoStore } from "./mongo-store.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, isPayloadRef } from "./records.js";
 export type { SqliteStoreOptions } from "./sqlite-store.js";
 export { openSqliteStore } from "./sqlite-store.js";

@@ -5,7 +5,8 @@
  * - `ordo_ledger` PK `(execution_id, seq)` (the idempotency key), `body` = canonical JSON of the
  *   event (so hashes verify byte-for-byte after a round trip); indexes on
  *   `(execution_id, category, seq)`, `(execution_id, step_id, seq)`, `expires_at`.
- * - `ordo_payloads` PK `ref` (`sha256:<hex>`), `bytes` BLOB; `ordo_payload_owners` PK
+ * - `ordo_payloads` PK `ref` (`sha256:<hex>`), `bytes` BLOB, `pinned` = 1 once stored without an
+ *   execution (never removed by `deleteExecution`); `ordo_payload_owners` PK
  *   `(ref, execution_id)` records which executions use a payload (for `deleteExecution`).
  * - `ordo_snapshots` PK `execution_id`, `body` = JSON; indexes on `(pipeline, created_at)`,
  *   `(status, created_at)`, `created_at`.
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS ordo_payloads (
   content_type TEXT NOT NULL,
   bytes BLOB NOT NULL,
   created_at INTEGER NOT NULL,
+  pinned INTEGER NOT NULL DEFAULT 0,
   expires_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS ordo_payloads_expires ON ordo_payloads (expires_at) WHERE expires_at IS NOT NULL;

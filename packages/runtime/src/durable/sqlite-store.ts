@@ -185,17 +185,17 @@ class SqliteStore implements DurableStore {
       const row = db.prepare("SELECT expires_at FROM ordo_payloads WHERE ref = ?").get(ref) as
         | Row
         | undefined;
+      const pinned = options.executionId === undefined ? 1 : 0;
       if (row) {
         const current = row.expires_at === null ? null : Number(row.expires_at);
-        db.prepare("UPDATE ordo_payloads SET expires_at = ? WHERE ref = ?").run(
-          mergeExpiry(current, expiresAt),
-          ref,
-        );
+        db.prepare(
+          "UPDATE ordo_payloads SET expires_at = ?, pinned = max(pinned, ?) WHERE ref = ?",
+        ).run(mergeExpiry(current, expiresAt), pinned, ref);
       } else {
         db.prepare(
-          `INSERT INTO ordo_payloads (ref, size, content_type, bytes, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(ref, size, options.contentType, bytes, Date.now(), expiresAt);
+          `INSERT INTO ordo_payloads (ref, size, content_type, bytes, created_at, pinned, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(ref, size, options.contentType, bytes, Date.now(), pinned, expiresAt);
       }
       if (options.executionId !== undefined) {
         db.prepare(
@@ -384,10 +384,10 @@ class SqliteStore implements DurableStore {
     const remove = (table: string) =>
       db.prepare(`DELETE FROM ${table} WHERE execution_id = ?`).run(executionId).changes;
     return db.transaction(() => {
-      // Payloads this execution owns and no other execution does.
+      // Payloads this execution owns, no other execution owns, and nobody pinned.
       const payloads = db
         .prepare(
-          `DELETE FROM ordo_payloads WHERE ref IN (
+          `DELETE FROM ordo_payloads WHERE pinned = 0 AND ref IN (
              SELECT ref FROM ordo_payload_owners WHERE execution_id = ?
            ) AND NOT EXISTS (
              SELECT 1 FROM ordo_payload_owners o WHERE o.ref = ordo_payloads.ref AND o.execution_id <> ?

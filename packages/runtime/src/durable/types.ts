@@ -80,7 +80,8 @@ export interface PutPayloadOptions extends RetentionOptions {
   readonly contentType: string;
   /**
    * The execution that uses the payload. `deleteExecution` removes a payload once no owning
-   * execution is left; a payload stored without any owner is only removed by retention.
+   * execution is left. A payload ever stored without `executionId` is pinned: only retention
+   * (`expiresAt`) removes it.
    */
   readonly executionId?: string;
 }
