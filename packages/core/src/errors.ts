@@ -33,6 +33,9 @@ export const ERROR_CODES = {
   IR_UNKNOWN_INPUT: "A step input is not declared by the step's input schema.",
   IR_INVALID_POLICY: "A policy's configuration is invalid.",
   IR_UNKNOWN_OUTPUT_STEP: "The pipeline output mapping references an unknown step.",
+  IR_INVALID_CONFIG:
+    "A step's config does not match its config schema (missing, unknown or mistyped key).",
+  NOT_JSON: "A value cannot be represented as JSON (NaN, Infinity, a function, a bigint, a cycle).",
   // Authoring and CLI
   USAGE: "The command was called with wrong arguments.",
   MODULE_LOAD_FAILED: "A pipeline or plugin module could not be loaded.",

@@ -6,19 +6,43 @@
  *
  * @example
  * ```ts
- * import { pipelineIrSchema, type PipelineIR } from "@ordo/core";
+ * import { definitionFingerprint, validatePipeline } from "@ordo/core";
  *
- * const ir: PipelineIR = pipelineIrSchema.parse(JSON.parse(text));
+ * const result = validatePipeline(JSON.parse(text));
+ * if (result.ok) console.log(definitionFingerprint(result.ir));
+ * else for (const issue of result.issues) console.error(issue.code, issue.path, issue.message);
  * ```
  */
 
+export type {
+  BindingScope,
+  CollectedRef,
+  MalformedExpression,
+  PathSegment,
+  RefTarget,
+} from "./bindings.js";
+export {
+  collectRefs,
+  malformedExpressions,
+  parseRefPath,
+  resolveRef,
+  resolveValue,
+  stepDependenciesOf,
+  templatePlaceholders,
+} from "./bindings.js";
+export { canonicalJson, sha256Hex } from "./canonical-json.js";
+
 export type { OrdoErrorCode, OrdoErrorJSON, OrdoErrorOptions } from "./errors.js";
 export { ERROR_CODES, isOrdoError, OrdoError } from "./errors.js";
+export { definitionFingerprint, normalizePipeline } from "./fingerprint.js";
+export { ancestorsOf, dependentsOf, topologicalOrder } from "./graph.js";
 export type {
   LiteralExpr,
   PipelineIR,
+  PipelineIRInput,
   RefExpr,
   StepIR,
+  StepIRInput,
   StepMetadata,
   TemplateExpr,
   TriggerRule,
@@ -35,6 +59,8 @@ export {
 } from "./ir.js";
 export type { JsonObject, JsonPrimitive, JsonSchema, JsonValue } from "./json.js";
 export { jsonSchemaSchema, jsonValueSchema } from "./json.js";
+export { formatJsonPath } from "./json-path.js";
+export { schemaAtPath } from "./json-schema.js";
 export type {
   ConcurrencyLimit,
   CustomPolicyRef,
@@ -58,3 +84,6 @@ export {
   retryStrategySchema,
   timeoutPolicySchema,
 } from "./policies.js";
+export { isSchemaAssignable } from "./schema-assignable.js";
+export type { IrIssue, ValidationResult } from "./validate.js";
+export { parsePipeline, validatePipeline } from "./validate.js";

@@ -45,7 +45,7 @@ export type ValueExpr =
   | { readonly [key: string]: ValueExpr };
 
 /** zod schema of {@link ValueExpr}. */
-export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() =>
+export const valueExprSchema: z.ZodType<ValueExpr, ValueExpr> = z.lazy(() =>
   z.union([
     z.object({ $ref: z.string().min(1) }).strict(),
     z.object({ $template: z.string() }).strict(),
@@ -81,14 +81,20 @@ export const stepIrSchema = z
     type: z.string().min(1),
     /** Plugin version (semver); a worker runs a step only with a plugin of this major version. */
     typeVersion: z.string().min(1),
-    /** Every direct dependency: implied by bindings and explicit ordering edges. Sorted, unique. */
-    dependsOn: z.array(z.string()),
-    inputs: z.record(z.string(), valueExprSchema),
-    /** Plugin configuration: JSON literals only, checked against `schemas.config`. */
-    config: z.record(z.string(), jsonValueSchema),
-    metadata: stepMetadataSchema,
+    /**
+     * Every direct dependency: implied by bindings and explicit ordering edges. Sorted, unique
+     * (the fingerprint normalises it). Default `[]` when loading JSON.
+     */
+    dependsOn: z.array(z.string()).default([]),
+    /** Step inputs: value expressions. Default `{}`. */
+    inputs: z.record(z.string(), valueExprSchema).default({}),
+    /** Plugin configuration: JSON literals only, checked against `schemas.config`. Default `{}`. */
+    config: z.record(z.string(), jsonValueSchema).default({}),
+    /** Default `{}`. */
+    metadata: stepMetadataSchema.default({}),
     policies: policySetSchema.optional(),
-    trigger: triggerRuleSchema,
+    /** Default `all_success`. */
+    trigger: triggerRuleSchema.default("all_success"),
     schemas: z
       .object({
         input: jsonSchemaSchema,
@@ -131,3 +137,7 @@ export type StepMetadata = z.infer<typeof stepMetadataSchema>;
 export type StepIR = z.infer<typeof stepIrSchema>;
 /** The canonical pipeline IR (see {@link pipelineIrSchema}). */
 export type PipelineIR = z.infer<typeof pipelineIrSchema>;
+/** A step as accepted when loading JSON: defaulted fields (dependsOn, inputs, ...) may be absent. */
+export type StepIRInput = z.input<typeof stepIrSchema>;
+/** A pipeline as accepted when loading JSON (see {@link StepIRInput}). */
+export type PipelineIRInput = z.input<typeof pipelineIrSchema>;

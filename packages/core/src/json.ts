@@ -17,7 +17,7 @@ export type JsonObject = { [key: string]: JsonValue };
 export type JsonSchema = { [key: string]: JsonValue };
 
 /** zod schema of any JSON value. */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+export const jsonValueSchema: z.ZodType<JsonValue, JsonValue> = z.lazy(() =>
   z.union([
     z.string(),
     z.number(),
@@ -29,4 +29,7 @@ export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 );
 
 /** zod schema of a JSON Schema document: any JSON object. Structure is checked where it is used. */
-export const jsonSchemaSchema: z.ZodType<JsonSchema> = z.record(z.string(), jsonValueSchema);
+export const jsonSchemaSchema: z.ZodType<JsonSchema, JsonSchema> = z.record(
+  z.string(),
+  jsonValueSchema,
+);
