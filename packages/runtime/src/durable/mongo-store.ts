@@ -21,10 +21,9 @@ import {
   expiryField,
   isDuplicateKeyError,
 } from "./mongo-schema.js";
+import { findMetrics, findSpans, insertMetrics, upsertSpans } from "./mongo-telemetry.js";
 import {
-  checkMetrics,
   checkSnapshot,
-  checkSpans,
   closedError,
   DEFAULT_MAX_PAYLOAD_BYTES,
   isPayloadRef,
@@ -310,89 +309,19 @@ class MongoStore implements DurableStore {
   }
 
   recordMetrics(points: readonly MetricPoint[], options: RetentionOptions = {}): Promise<void> {
-    return this.#run("record metrics", async () => {
-      checkMetrics(points);
-      if (points.length === 0) return;
-      const docs = points.map((p) => ({
-        name: p.name,
-        value: p.value,
-        at: p.at,
-        ...(p.executionId === undefined ? {} : { executionId: p.executionId }),
-        ...(p.labels === undefined ? {} : { labelsJson: JSON.stringify(p.labels) }),
-        ...expiryField(options.expiresAt),
-      }));
-      await this.#col("metrics").insertMany(docs, { ordered: false });
-    });
+    return this.#run("record metrics", () => insertMetrics(this.#col("metrics"), points, options));
   }
 
   queryMetrics(query: MetricQuery = {}): Promise<MetricPoint[]> {
-    return this.#run("query metrics", async () => {
-      const filter: Filter<Document> = {};
-      if (query.name !== undefined) filter.name = query.name;
-      if (query.executionId !== undefined) filter.executionId = query.executionId;
-      if (query.from !== undefined || query.to !== undefined) {
-        filter.at = {
-          ...(query.from === undefined ? {} : { $gte: query.from }),
-          ...(query.to === undefined ? {} : { $lt: query.to }),
-        };
-      }
-      const limit = limitOf(query.limit, 1000);
-      if (limit === 0) return [];
-      const docs = await this.#col("metrics")
-        .find(filter)
-        .sort({ at: 1, _id: 1 })
-        .limit(limit)
-        .toArray();
-      return docs.map((d) => ({
-        name: String(d.name),
-        value: Number(d.value),
-        at: Number(d.at),
-        ...(typeof d.executionId === "string" ? { executionId: d.executionId } : {}),
-        ...(typeof d.labelsJson === "string" ? { labels: JSON.parse(d.labelsJson) } : {}),
-      }));
-    });
+    return this.#run("query metrics", () => findMetrics(this.#col("metrics"), query));
   }
 
   recordSpans(spans: readonly SpanRecord[], options: RetentionOptions = {}): Promise<void> {
-    return this.#run("record spans", async () => {
-      checkSpans(spans);
-      if (spans.length === 0) return;
-      const ops = spans.map((s) => ({
-        updateOne: {
-          filter: { _id: { traceId: s.traceId, spanId: s.spanId } } as Document,
-          update: {
-            $setOnInsert: {
-              traceId: s.traceId,
-              startAt: s.startAt,
-              body: JSON.stringify(s),
-              ...(s.executionId === undefined ? {} : { executionId: s.executionId }),
-              ...expiryField(options.expiresAt),
-            },
-          },
-          upsert: true,
-        },
-      }));
-      await this.#col("spans").bulkWrite(ops, { ordered: false });
-    });
+    return this.#run("record spans", () => upsertSpans(this.#col("spans"), spans, options));
   }
 
   querySpans(query: SpanQuery): Promise<SpanRecord[]> {
-    return this.#run("query spans", async () => {
-      const filter: Filter<Document> = {};
-      if (query.traceId !== undefined) filter.traceId = query.traceId;
-      if (query.executionId !== undefined) filter.executionId = query.executionId;
-      if (Object.keys(filter).length === 0) {
-        throw new OrdoError("INPUT_INVALID", "querySpans needs a traceId or an executionId.");
-      }
-      const limit = limitOf(query.limit, 1000);
-      if (limit === 0) return [];
-      const docs = await this.#col("spans")
-        .find(filter)
-        .sort({ startAt: 1, "_id.spanId": 1 })
-        .limit(limit)
-        .toArray();
-      return docs.map((d) => JSON.parse(String(d.body)) as SpanRecord);
-    });
+    return this.#run("query spans", () => findSpans(this.#col("spans"), query));
   }
 
   purgeExpired(now: number = Date.now()): Promise<RemovalResult> {

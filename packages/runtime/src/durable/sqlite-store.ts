@@ -10,9 +10,7 @@ import Database from "libsql";
 import { canonicalJson } from "./canonical-json.js";
 import { groupBatch, planAppend } from "./ledger-append.js";
 import {
-  checkMetrics,
   checkSnapshot,
-  checkSpans,
   closedError,
   DEFAULT_MAX_PAYLOAD_BYTES,
   isPayloadRef,
@@ -21,6 +19,7 @@ import {
   preparePayload,
 } from "./records.js";
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { insertMetrics, insertSpans, selectMetrics, selectSpans } from "./sqlite-telemetry.js";
 import type {
   AppendEventsResult,
   DurableStore,
@@ -277,83 +276,21 @@ class SqliteStore implements DurableStore {
     points: readonly MetricPoint[],
     options: RetentionOptions = {},
   ): Promise<void> {
-    checkMetrics(points);
-    const db = this.#open;
-    const insert = db.prepare(
-      "INSERT INTO ordo_metrics (name, value, at, execution_id, labels, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-    );
-    db.transaction(() => {
-      for (const p of points) {
-        const labels = p.labels === undefined ? null : JSON.stringify(p.labels);
-        insert.run(p.name, p.value, p.at, p.executionId ?? null, labels, options.expiresAt ?? null);
-      }
-    })();
+    insertMetrics(this.#open, points, options);
     this.#maybePurge();
   }
 
   async queryMetrics(query: MetricQuery = {}): Promise<MetricPoint[]> {
-    const where: string[] = ["1 = 1"];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (query.name !== undefined) add("name = ?", query.name);
-    if (query.executionId !== undefined) add("execution_id = ?", query.executionId);
-    if (query.from !== undefined) add("at >= ?", query.from);
-    if (query.to !== undefined) add("at < ?", query.to);
-    params.push(limitOf(query.limit, 1000));
-    const sql = `SELECT name, value, at, execution_id, labels FROM ordo_metrics WHERE ${where.join(" AND ")} ORDER BY at, id LIMIT ?`;
-    const rows = this.#open.prepare(sql).all(...params) as Row[];
-    return rows.map((r) => ({
-      name: String(r.name),
-      value: Number(r.value),
-      at: Number(r.at),
-      ...(r.execution_id === null ? {} : { executionId: String(r.execution_id) }),
-      ...(r.labels === null ? {} : { labels: JSON.parse(String(r.labels)) }),
-    }));
+    return selectMetrics(this.#open, query);
   }
 
   async recordSpans(spans: readonly SpanRecord[], options: RetentionOptions = {}): Promise<void> {
-    checkSpans(spans);
-    const db = this.#open;
-    const insert = db.prepare(
-      `INSERT OR IGNORE INTO ordo_spans (trace_id, span_id, execution_id, start_at, body, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    db.transaction(() => {
-      for (const s of spans) {
-        insert.run(
-          s.traceId,
-          s.spanId,
-          s.executionId ?? null,
-          s.startAt,
-          JSON.stringify(s),
-          options.expiresAt ?? null,
-        );
-      }
-    })();
+    insertSpans(this.#open, spans, options);
     this.#maybePurge();
   }
 
   async querySpans(query: SpanQuery): Promise<SpanRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.traceId !== undefined) {
-      where.push("trace_id = ?");
-      params.push(query.traceId);
-    }
-    if (query.executionId !== undefined) {
-      where.push("execution_id = ?");
-      params.push(query.executionId);
-    }
-    if (where.length === 0) {
-      throw new OrdoError("INPUT_INVALID", "querySpans needs a traceId or an executionId.");
-    }
-    params.push(limitOf(query.limit, 1000));
-    const sql = `SELECT body FROM ordo_spans WHERE ${where.join(" AND ")} ORDER BY start_at, span_id LIMIT ?`;
-    const rows = this.#open.prepare(sql).all(...params) as Row[];
-    return rows.map((r) => JSON.parse(String(r.body)) as SpanRecord);
+    return selectSpans(this.#open, query);
   }
 
   async purgeExpired(now: number = Date.now()): Promise<RemovalResult> {
