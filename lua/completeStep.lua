@@ -1,0 +1,32 @@
+-- completeStep v1
+-- Purpose: accept a step's output (fenced by its claim token), release its lease, make dependents
+-- ready by trigger rule, finalize the execution when this was its last step, and claim the next
+-- ready step for the same worker slot: one round trip per step in steady state.
+-- Cost: O(dependents) (skip cascades: O(skipped descendants)) plus the claim.
+-- KEYS: the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out, err,
+--   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
+-- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token   ARGV[4] output JSON
+-- ARGV[5] workerId      ARGV[6] max steps to claim next (0 = none)   ARGV[7] default lease ms
+-- Returns: {"OK", finalStatus or "", items} (items as in claimSteps)
+--   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
+-- Ledger: step.completed; step.skipped for dependents skipped by their trigger rule;
+--   execution.<status> on finalization; step.stale_rejected when the token does not match;
+--   step.claimed for the next step(s).
+-- @include base
+-- @include settle
+-- @include claim
+-- @include fence
+local exec, step, token = ARGV[1], ARGV[2], ARGV[3]
+local fp, bad = fence(exec, step, token, ARGV[5], 'complete')
+if not fp then return bad end
+local m = exec .. '|' .. step
+redis.call('ZREM', K.leases, m)
+redis.call('HSET', K.st, m, 'completed')
+redis.call('HSET', K.out, m, ARGV[4])
+redis.call('HINCRBY', K.x, exec .. ':run', -1)
+emit(exec, 'step.completed', step, redis.call('HGET', K.att, m) or '1', ARGV[5], token, nil,
+  '{"bytes":' .. fmt(string.len(ARGV[4])) .. '}')
+local made = settle(exec, fp, step, true, 'completed')
+local final = finalize(exec) or ''
+local items = claim_with_upkeep(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), made)
+return { 'OK', final, items }

@@ -1,0 +1,52 @@
+-- createExecution v1
+-- Purpose: create one execution of a stored (or given) definition and make its root steps ready.
+-- Cost: O(roots) for the execution; O(steps) once per definition and partition (when ARGV[5]=1).
+-- KEYS: the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out, err,
+--   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
+-- ARGV[1] executionId (no `|`)
+-- ARGV[2] definition fingerprint (sha256 hex)
+-- ARGV[3] pipeline input, JSON
+-- ARGV[4] pipeline name (ledger)
+-- ARGV[5] "1" when the definition follows in ARGV[6..], "0" when the caller believes it is stored
+-- ARGV[6] IR JSON (stored once per fingerprint for workers that do not have it cached)
+-- ARGV[7] step count N
+-- ARGV[8..] N groups of 9 fields: id, topological order, dependency count, trigger rule,
+--   dependents csv, dependencies csv, lease ms (0 = worker default), sink "1"/"0",
+--   has-any_success-dependent "1"/"0"
+-- Returns: {"OK", "<first ledger stream id>"} | {"NEED_DEF"} (definition unknown: resend with it)
+--   | {"EXECUTION_EXISTS"}
+-- Ledger: execution.created, step.ready is implied by the roots in `ready` (not logged per root).
+-- @include base
+-- @include settle
+local exec, fp = ARGV[1], ARGV[2]
+if xget(exec, 'status') then return { 'EXECUTION_EXISTS' } end
+local known = redis.call('HGET', K.def, fp .. ':n')
+if not known then
+  if ARGV[5] ~= '1' then return { 'NEED_DEF' } end
+  local n = tonumber(ARGV[7])
+  local ids, roots = {}, {}
+  redis.call('HSET', K.def, fp .. ':ir', ARGV[6])
+  for i = 0, n - 1 do
+    local b = 8 + i * 9
+    local id = ARGV[b]
+    ids[#ids + 1] = id
+    if ARGV[b + 2] == '0' then roots[#roots + 1] = id end
+    local p = fp .. ':' .. id .. ':'
+    redis.call('HSET', K.def, p .. 'o', ARGV[b + 1], p .. 'nd', ARGV[b + 2], p .. 'tr', ARGV[b + 3],
+      p .. 'dn', ARGV[b + 4], p .. 'up', ARGV[b + 5], p .. 'ls', ARGV[b + 6], p .. 'sk', ARGV[b + 7],
+      p .. 'h', ARGV[b + 8])
+  end
+  redis.call('HSET', K.def, fp .. ':steps', table.concat(ids, ','), fp .. ':roots',
+    table.concat(roots, ','), fp .. ':n', fmt(n))
+  known = fmt(n)
+end
+redis.call('HSET', K.x, exec .. ':status', 'running', exec .. ':fp', fp, exec .. ':start', fmt(NOW),
+  exec .. ':input', ARGV[3], exec .. ':n', known, exec .. ':done', '0', exec .. ':run', '0',
+  exec .. ':bad', '0', exec .. ':name', ARGV[4])
+local first = emit(exec, 'execution.created', nil, nil, nil, nil, nil,
+  '{"definition":"' .. fp .. '","steps":' .. known .. '}')
+xset(exec, 'log0', first)
+local roots = csv(redis.call('HGET', K.def, fp .. ':roots'))
+for _, r in ipairs(roots) do make_ready(exec, fp, r) end
+wake(#roots)
+return { 'OK', first }

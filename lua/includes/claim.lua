@@ -1,0 +1,87 @@
+-- Claiming, retry promotion and lease recovery (needs base.lua and settle.lua).
+
+-- Retries whose time has come go back to the ready queue. Bounded per call.
+local function promote_due(limit)
+  local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', fmt(NOW), 'LIMIT', 0, limit)
+  for _, m in ipairs(due) do
+    redis.call('ZREM', K.delayed, m)
+    local exec, step = split_member(m)
+    if redis.call('HGET', K.st, m) == 'retry' then make_ready(exec, xget(exec, 'fp'), step) end
+  end
+  return #due
+end
+
+-- Expired leases: the owner is presumed dead. The step goes back to ready (or becomes cancelled),
+-- `rec` grows by one and the attempt number does not change. The old token stops matching
+-- because the status is no longer `running` and the next claim bumps the token.
+local function recover_due(limit)
+  local due = redis.call('ZRANGEBYSCORE', K.leases, '-inf', fmt(NOW), 'LIMIT', 0, limit)
+  for _, m in ipairs(due) do
+    redis.call('ZREM', K.leases, m)
+    local exec, step = split_member(m)
+    if redis.call('HGET', K.st, m) == 'running' then
+      local fp = xget(exec, 'fp')
+      redis.call('HINCRBY', K.x, exec .. ':run', -1)
+      local rec = redis.call('HINCRBY', K.rec, m, 1)
+      emit(exec, 'step.recovered', step, redis.call('HGET', K.att, m) or '1', nil,
+        redis.call('HGET', K.tok, m), 'lease expired', '{"recoveries":' .. fmt(rec) .. '}')
+      if xget(exec, 'cancel') == '1' then
+        redis.call('HSET', K.st, m, 'cancelled')
+        settle(exec, fp, step, false, 'cancelled')
+        finalize(exec)
+      else
+        make_ready(exec, fp, step)
+      end
+    end
+  end
+  return #due
+end
+
+-- Pop up to `max` ready steps for `worker`: token + lease + `step.claimed` event. Each item is
+-- { exec, step, token, attempt, recoveries, fp, leaseDeadlineMs, inputJson, dep1, out1, ... }
+-- carrying the pipeline input and every dependency's output, so the worker needs no extra read.
+local function claim_ready(worker, max, default_lease)
+  local items = {}
+  while #items < max do
+    local popped = redis.call('ZPOPMIN', K.ready, 1)
+    if not popped[1] then break end
+    local m = popped[1]
+    if redis.call('HGET', K.st, m) == 'ready' then
+      local exec, step = split_member(m)
+      local fp = xget(exec, 'fp')
+      local token = redis.call('HINCRBY', K.tok, m, 1)
+      local attempt = redis.call('HGET', K.att, m) or '1'
+      local lease = tonumber(dget(fp, step, 'ls') or '0')
+      if lease <= 0 then lease = default_lease end
+      redis.call('HSET', K.st, m, 'running')
+      redis.call('HINCRBY', K.x, exec .. ':run', 1)
+      redis.call('ZADD', K.leases, fmt(NOW + lease), m)
+      emit(exec, 'step.claimed', step, attempt, worker, fmt(token), nil, nil)
+      local item = { exec, step, fmt(token), attempt, redis.call('HGET', K.rec, m) or '0', fp,
+        fmt(NOW + lease), xget(exec, 'input') }
+      for _, d in ipairs(csv(dget(fp, step, 'up'))) do
+        local o = redis.call('HGET', K.out, exec .. '|' .. d)
+        if o then
+          item[#item + 1] = d
+          item[#item + 1] = o
+        end
+      end
+      items[#items + 1] = item
+    end
+  end
+  return items
+end
+
+-- The claim half of complete/fail/claim scripts: promote due retries, recover a few expired
+-- leases, then claim. Wakes other workers for ready steps this caller leaves behind.
+local function claim_with_upkeep(worker, max, default_lease, made_ready)
+  local moved = promote_due(16) + recover_due(16)
+  local items = {}
+  if max > 0 then items = claim_ready(worker, max, default_lease) end
+  made_ready = made_ready + moved
+  if made_ready > 0 then
+    local left = redis.call('ZCARD', K.ready)
+    if left > 0 then wake(math.min(made_ready, left)) end
+  end
+  return items
+end

@@ -1,0 +1,77 @@
+-- Readiness, skip propagation by trigger rule, and finalization (needs base.lua).
+
+-- Put a step into the partition's ready queue: older executions first, then topological order.
+local function make_ready(exec, fp, step)
+  local m = exec .. '|' .. step
+  redis.call('HSET', K.st, m, 'ready')
+  local order = math.min(tonumber(dget(fp, step, 'o')) or 0, 1023)
+  redis.call('ZADD', K.ready, fmt(tonumber(xget(exec, 'start')) * 1024 + order), m)
+end
+
+-- Exactly once: only while the execution is `running`, and only when every step is terminal
+-- (so never while a step runs). Status is a pure function of counters kept by settle():
+-- cancelled if cancel was requested, failed if any failure was not handled, else completed.
+local function finalize(exec)
+  if xget(exec, 'status') ~= 'running' then return false end
+  if tonumber(xget(exec, 'done')) < tonumber(xget(exec, 'n')) then return false end
+  local status = 'completed'
+  if xget(exec, 'cancel') == '1' then
+    status = 'cancelled'
+  elseif tonumber(xget(exec, 'bad') or '0') > 0 then
+    status = 'failed'
+  end
+  xset(exec, 'status', status)
+  xset(exec, 'fin', fmt(NOW))
+  redis.call('ZADD', K.fin, fmt(NOW), exec)
+  emit(exec, 'execution.' .. status, nil, nil, nil, nil, nil, nil)
+  return status
+end
+
+-- A step reached a terminal status. `ok` = it completed. Counts it, marks the execution bad when
+-- the failure is unhandled (a failed step without an any_success dependent, or a sink that did not
+-- complete), then walks dependents: all_success skips at once on a non-ok dependency, any_success
+-- and all_done decide when every dependency is terminal. Skips cascade (worklist, no recursion).
+-- Returns the number of steps made ready.
+local function settle(exec, fp, step, ok, status)
+  local made_ready = 0
+  local cancelled = xget(exec, 'cancel') == '1'
+  local work = { { step, ok, status } }
+  local i = 1
+  while work[i] do
+    local s, s_ok, s_status = work[i][1], work[i][2], work[i][3]
+    i = i + 1
+    redis.call('HINCRBY', K.x, exec .. ':done', 1)
+    if s_status == 'failed' and dget(fp, s, 'h') ~= '1' then
+      redis.call('HINCRBY', K.x, exec .. ':bad', 1)
+    elseif not s_ok and dget(fp, s, 'sk') == '1' then
+      redis.call('HINCRBY', K.x, exec .. ':bad', 1)
+    end
+    if not cancelled then
+      for _, d in ipairs(csv(dget(fp, s, 'dn'))) do
+        local dm = exec .. '|' .. d
+        if not redis.call('HGET', K.st, dm) then
+          local dc = redis.call('HINCRBY', K.dc, dm, 1)
+          local okc = tonumber(redis.call('HGET', K.ok, dm) or '0')
+          if s_ok then okc = redis.call('HINCRBY', K.ok, dm, 1) end
+          local nd = tonumber(dget(fp, d, 'nd'))
+          local rule = dget(fp, d, 'tr')
+          local verdict = nil
+          if rule == 'all_success' then
+            if not s_ok then verdict = 'skip' elseif dc >= nd then verdict = 'run' end
+          elseif dc >= nd then
+            if rule == 'all_done' or okc > 0 then verdict = 'run' else verdict = 'skip' end
+          end
+          if verdict == 'run' then
+            make_ready(exec, fp, d)
+            made_ready = made_ready + 1
+          elseif verdict == 'skip' then
+            redis.call('HSET', K.st, dm, 'skipped')
+            emit(exec, 'step.skipped', d, nil, nil, nil, 'trigger ' .. rule, nil)
+            work[#work + 1] = { d, false, 'skipped' }
+          end
+        end
+      end
+    end
+  end
+  return made_ready
+end

@@ -1,0 +1,288 @@
+/**
+ * One typed wrapper per Lua script: named arguments in, decoded result out. Script error replies
+ * (`{"STALE_TOKEN", ...}`) become `OrdoError`s through the single table {@link SCRIPT_ERROR_CODES}.
+ */
+import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import type { HotStore, ScriptName } from "./hot-store.js";
+import type { PartitionKeys } from "./keys.js";
+
+/** Script error reply -> OrdoError code. Anything else is a `SCRIPT_ERROR`. */
+export const SCRIPT_ERROR_CODES: Readonly<Record<string, OrdoErrorCode>> = {
+  EXECUTION_NOT_FOUND: "EXECUTION_NOT_FOUND",
+  EXECUTION_EXISTS: "EXECUTION_EXISTS",
+  STEP_NOT_FOUND: "STEP_NOT_FOUND",
+  STALE_TOKEN: "STALE_TOKEN",
+  WRONG_STATE: "WRONG_STATE",
+};
+
+/** A step handed to a worker by a claim. */
+export interface ClaimedStep {
+  readonly partition: number;
+  readonly executionId: string;
+  readonly stepId: string;
+  /** Fencing token of this claim; complete/fail/heartbeat must present it. */
+  readonly token: string;
+  /** 1-based attempt (retries); recoveries do not count. */
+  readonly attempt: number;
+  /** How many times an expired lease of this step was recovered. */
+  readonly recoveries: number;
+  /** Definition fingerprint of the execution. */
+  readonly fingerprint: string;
+  /** Lease deadline, epoch ms by the Redis clock. */
+  readonly leaseDeadline: number;
+  /** Pipeline input, JSON text. */
+  readonly inputJson: string;
+  /** Output JSON text of each dependency that completed. */
+  readonly depOutputs: Readonly<Record<string, string>>;
+}
+
+/** Final execution status reported by a script that finalized it. */
+export type FinalStatus = "completed" | "failed" | "cancelled";
+
+/** One step of a definition as the scripts store it (see createExecution.lua). */
+export interface DefinitionRow {
+  readonly id: string;
+  readonly order: number;
+  readonly dependencies: readonly string[];
+  readonly dependents: readonly string[];
+  readonly trigger: string;
+  /** Lease ms; 0 = worker default. */
+  readonly leaseMs: number;
+  readonly sink: boolean;
+  /** Has a dependent whose trigger is `any_success` (its failure is handled). */
+  readonly handled: boolean;
+}
+
+function errorOf(name: ScriptName, reply: unknown[], details: Record<string, unknown>): OrdoError {
+  const status = String(reply[0]);
+  const code = SCRIPT_ERROR_CODES[status] ?? "SCRIPT_ERROR";
+  const extra = reply[1] === undefined ? "" : ` (current status: ${String(reply[1])})`;
+  return new OrdoError(code, `${name}: ${status}${extra}`, {
+    details: { ...details, ...(reply[1] === undefined ? {} : { status: String(reply[1]) }) },
+  });
+}
+
+async function run(
+  store: HotStore,
+  name: ScriptName,
+  keys: PartitionKeys,
+  args: readonly (string | number)[],
+  details: Record<string, unknown>,
+): Promise<unknown[]> {
+  let reply: unknown;
+  try {
+    reply = await store.runScript(name, keys.all, args.map(String));
+  } catch (cause) {
+    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
+      retryable: true,
+      cause,
+      details,
+    });
+  }
+  const list = reply as unknown[];
+  if (list[0] !== "OK") throw errorOf(name, list, details);
+  return list;
+}
+
+function decodeItems(partition: number, raw: unknown): ClaimedStep[] {
+  return (raw as unknown[][]).map((item) => {
+    const depOutputs: Record<string, string> = {};
+    for (let i = 8; i + 1 < item.length; i += 2) depOutputs[String(item[i])] = String(item[i + 1]);
+    return {
+      partition,
+      executionId: String(item[0]),
+      stepId: String(item[1]),
+      token: String(item[2]),
+      attempt: Number(item[3]),
+      recoveries: Number(item[4]),
+      fingerprint: String(item[5]),
+      leaseDeadline: Number(item[6]),
+      inputJson: String(item[7]),
+      depOutputs,
+    };
+  });
+}
+
+/** Arguments of {@link createExecution}. */
+export interface CreateExecutionArgs {
+  readonly executionId: string;
+  readonly fingerprint: string;
+  readonly inputJson: string;
+  readonly pipelineName: string;
+  /** Sent only when the partition may not know the definition yet. */
+  readonly definition?: { readonly irJson: string; readonly rows: readonly DefinitionRow[] };
+}
+
+/** createExecution.lua. Returns `needDefinition` when the definition must be sent. */
+export async function createExecution(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: CreateExecutionArgs,
+): Promise<{ created: true; firstEventId: string } | { created: false; needDefinition: true }> {
+  const args: (string | number)[] = [a.executionId, a.fingerprint, a.inputJson, a.pipelineName];
+  if (a.definition === undefined) args.push("0");
+  else {
+    args.push("1", a.definition.irJson, a.definition.rows.length);
+    for (const r of a.definition.rows) {
+      args.push(r.id, r.order, r.dependencies.length, r.trigger, r.dependents.join(","));
+      args.push(r.dependencies.join(","), r.leaseMs, r.sink ? "1" : "0", r.handled ? "1" : "0");
+    }
+  }
+  const reply = (await store.runScript("createExecution", keys.all, args.map(String))) as unknown[];
+  if (reply[0] === "NEED_DEF") return { created: false, needDefinition: true };
+  if (reply[0] !== "OK") {
+    throw errorOf("createExecution", reply, { executionId: a.executionId });
+  }
+  return { created: true, firstEventId: String(reply[1]) };
+}
+
+/** claimSteps.lua: up to `max` ready steps of one partition. */
+export async function claimSteps(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { workerId: string; max: number; defaultLeaseMs: number },
+): Promise<ClaimedStep[]> {
+  const reply = await run(store, "claimSteps", keys, [a.workerId, a.max, a.defaultLeaseMs], {});
+  return decodeItems(keys.partition, reply[1]);
+}
+
+/** Result of complete/fail: the finalization (if this call ended the execution) and next claims. */
+export interface SettleResult {
+  readonly finalStatus: FinalStatus | undefined;
+  readonly next: ClaimedStep[];
+}
+
+/** Identifies one claim of one step. */
+export interface StepClaimRef {
+  readonly executionId: string;
+  readonly stepId: string;
+  readonly token: string;
+}
+
+/** completeStep.lua: accept the output and claim up to `claimNext` further steps. */
+export async function completeStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: StepClaimRef & { outputJson: string; workerId: string; claimNext: number; leaseMs: number },
+): Promise<SettleResult> {
+  const reply = await run(
+    store,
+    "completeStep",
+    keys,
+    [a.executionId, a.stepId, a.token, a.outputJson, a.workerId, a.claimNext, a.leaseMs],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  return {
+    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    next: decodeItems(keys.partition, reply[2]),
+  };
+}
+
+/** failStep.lua: apply a retry-or-fail decision made by the worker. */
+export async function failStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: StepClaimRef & {
+    decision: "retry" | "fail";
+    delayMs: number;
+    errorJson: string;
+    errorCode: string;
+    workerId: string;
+    claimNext: number;
+    leaseMs: number;
+  },
+): Promise<SettleResult & { outcome: "retry" | "failed" | "cancelled"; attempt: number }> {
+  const reply = await run(
+    store,
+    "failStep",
+    keys,
+    [
+      a.executionId,
+      a.stepId,
+      a.token,
+      a.decision,
+      Math.max(0, Math.floor(a.delayMs)),
+      a.errorJson,
+      a.errorCode,
+      a.workerId,
+      a.claimNext,
+      a.leaseMs,
+    ],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  return {
+    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    next: decodeItems(keys.partition, reply[2]),
+    outcome: reply[3] as "retry" | "failed" | "cancelled",
+    attempt: Number(reply[4]),
+  };
+}
+
+/** heartbeatStep.lua: extend the lease; tells whether the execution was cancelled. */
+export async function heartbeatStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: StepClaimRef & { leaseMs: number },
+): Promise<{ leaseDeadline: number; cancelled: boolean }> {
+  const reply = await run(
+    store,
+    "heartbeatStep",
+    keys,
+    [a.executionId, a.stepId, a.token, a.leaseMs],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  return { leaseDeadline: Number(reply[1]), cancelled: reply[2] === "1" };
+}
+
+/** releaseStep.lua: give a claimed step back (shutdown) without spending an attempt. */
+export async function releaseStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: StepClaimRef & { workerId: string },
+): Promise<{ finalStatus: FinalStatus | undefined }> {
+  const reply = await run(
+    store,
+    "releaseStep",
+    keys,
+    [a.executionId, a.stepId, a.token, a.workerId],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  return { finalStatus: (reply[1] || undefined) as FinalStatus | undefined };
+}
+
+/** recoverLeases.lua: promote due retries and recover expired leases of one partition. */
+export async function recoverLeases(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { limit: number },
+): Promise<{ promoted: number; recovered: number }> {
+  const reply = await run(store, "recoverLeases", keys, [a.limit], {});
+  return { promoted: Number(reply[1]), recovered: Number(reply[2]) };
+}
+
+/** cancelExecution.lua. */
+export async function cancelExecution(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; reason: string },
+): Promise<{ finalStatus: FinalStatus | undefined; running: number }> {
+  const reply = await run(store, "cancelExecution", keys, [a.executionId, a.reason], {
+    executionId: a.executionId,
+  });
+  return {
+    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    running: Number(reply[2]),
+  };
+}
+
+/** setFingerprint.lua: first writer wins; returns the stored fingerprint. */
+export async function setFingerprint(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; fingerprint: string },
+): Promise<string> {
+  const reply = await run(store, "setFingerprint", keys, [a.executionId, a.fingerprint], {
+    executionId: a.executionId,
+  });
+  return String(reply[1]);
+}
