@@ -1,0 +1,140 @@
+/**
+ * The LLM response cache. A completed provider answer is stored before the step returns, so a
+ * retry, a recovery after a worker crash, or (with scope `request`) a replay finds it and never
+ * calls the provider again. Keys are `sha256(canonical request)` plus the step's idempotency key.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { LlmUsage } from "./contract.js";
+
+/** What the cache stores: the provider's answer, not the step output (costs are recomputed). */
+export interface LlmCacheEntry {
+  readonly text: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly finishReason: string;
+  readonly usage: LlmUsage;
+  /** Unix ms when the answer was produced. */
+  readonly createdAt: number;
+}
+
+/**
+ * Storage of cached answers. Implementations must be safe to call concurrently; `set` of an
+ * existing key may overwrite (equal keys mean equal requests).
+ *
+ * @example
+ * ```ts
+ * const cache: LlmCache = new InMemoryLlmCache();
+ * await cache.get("k"); // undefined
+ * ```
+ */
+export interface LlmCache {
+  get(key: string): Promise<LlmCacheEntry | undefined>;
+  set(key: string, value: LlmCacheEntry): Promise<void>;
+}
+
+/**
+ * In-process cache with a size bound (oldest entries are dropped first). It does not survive a
+ * process crash; use {@link FileLlmCache} (or your own durable {@link LlmCache}) for that.
+ *
+ * @example
+ * ```ts
+ * const cache = new InMemoryLlmCache({ maxEntries: 1000 });
+ * ```
+ */
+export class InMemoryLlmCache implements LlmCache {
+  readonly #entries = new Map<string, LlmCacheEntry>();
+  readonly #maxEntries: number;
+
+  /** @param options.maxEntries default 10000 */
+  constructor(options: { maxEntries?: number } = {}) {
+    this.#maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  async get(key: string): Promise<LlmCacheEntry | undefined> {
+    return this.#entries.get(key);
+  }
+
+  async set(key: string, value: LlmCacheEntry): Promise<void> {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  /** Number of cached answers. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/**
+ * Durable cache: one JSON file per key in `directory`, written atomically (temp file + rename),
+ * so a crash never leaves a torn entry. Survives worker restarts on the same disk.
+ *
+ * @example
+ * ```ts
+ * const cache = new FileLlmCache(".ordo/llm-cache");
+ * ```
+ */
+export class FileLlmCache implements LlmCache {
+  constructor(readonly directory: string) {}
+
+  #path(key: string): string {
+    // keys contain ':' and arbitrary idempotency keys: hash them into a safe file name
+    return join(this.directory, `${createHash("sha256").update(key).digest("hex")}.json`);
+  }
+
+  async get(key: string): Promise<LlmCacheEntry | undefined> {
+    try {
+      return JSON.parse(await readFile(this.#path(key), "utf8")) as LlmCacheEntry;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  async set(key: string, value: LlmCacheEntry): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const path = this.#path(key);
+    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(temp, JSON.stringify(value), "utf8");
+    await rename(temp, path);
+  }
+}
+
+/**
+ * Canonical JSON (sorted object keys, no whitespace, `undefined` members dropped): equal values
+ * give equal text whatever their key order.
+ *
+ * @example
+ * ```ts
+ * canonicalJson({ b: 1, a: [true] }); // '{"a":[true],"b":1}'
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/**
+ * The cache key of a request: `sha256hex(canonicalJson(request))`, then `:` and the idempotency
+ * key when the scope is per step.
+ *
+ * @example
+ * ```ts
+ * llmCacheKey({ model: "m", messages: [] }, "exec-1:answer"); // "3f1c...:exec-1:answer"
+ * ```
+ */
+export function llmCacheKey(request: unknown, idempotencyKey?: string): string {
+  const fingerprint = createHash("sha256").update(canonicalJson(request)).digest("hex");
+  return idempotencyKey === undefined ? fingerprint : `${fingerprint}:${idempotencyKey}`;
+}
