@@ -220,6 +220,18 @@ export interface DurableStoreOptions {
  *
  * Errors are `OrdoError`s: `LEDGER_CONFLICT`, `LEDGER_GAP`, `LEDGER_BROKEN_LINK`,
  * `LEDGER_HASH_MISMATCH` (append), `PAYLOAD_TOO_LARGE`, `INPUT_INVALID`, `CONNECTION` (retryable).
+ *
+ * @example
+ * ```ts
+ * const store = await openSqliteStore({ path: ":memory:" });
+ * const head = await store.ledgerHead("e1"); // null: nothing shipped yet
+ * const events = chainEvents(head?.hash ?? GENESIS_HASH, [
+ *   { executionId: "e1", seq: 1, type: "execution.created", category: "execution", at: Date.now() },
+ * ]);
+ * await store.appendEvents(events); // { appended: 1, duplicates: 0 }
+ * await store.appendEvents(events); // { appended: 0, duplicates: 1 } (re-ship is a no-op)
+ * verifyChain(await store.readEvents("e1")).ok; // true
+ * ```
  */
 export interface DurableStore {
   /** `"sqlite"` or `"mongo"`. */
