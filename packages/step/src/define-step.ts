@@ -5,11 +5,15 @@ import type { StepMetadata } from "@ordo/core";
 import type { z } from "zod";
 import type { StepContext } from "./context.js";
 
-/** Options of {@link defineStep}. */
-export interface StepDefinition<
-  TInput extends z.ZodType,
-  TOutput extends z.ZodType,
-  TConfig extends z.ZodType = z.ZodType<Record<string, never>>,
+/**
+ * What a step declares about itself, without code: its identity and schemas. Shared by
+ * {@link StepDefinition} (with `run`) and `StepDeclaration` (without), so a builder can type and
+ * compile a step from either.
+ */
+export interface StepContract<
+  TInput extends z.ZodType = z.ZodType,
+  TOutput extends z.ZodType = z.ZodType,
+  TConfig extends z.ZodType = z.ZodType,
 > {
   /** Globally unique plugin type, dotted, e.g. `acme.sentiment`. */
   readonly type: string;
@@ -25,6 +29,14 @@ export interface StepDefinition<
   readonly metadata?: StepMetadata;
   /** One-line description for docs and `ordo graph`. */
   readonly description?: string;
+}
+
+/** Options of {@link defineStep}. */
+export interface StepDefinition<
+  TInput extends z.ZodType,
+  TOutput extends z.ZodType,
+  TConfig extends z.ZodType = z.ZodType<Record<string, never>>,
+> extends StepContract<TInput, TOutput, TConfig> {
   /** Does the work of one attempt. Throw to fail (see NonRetryableError, RetryAfterError). */
   run(input: z.output<TInput>, ctx: StepContext<z.output<TConfig>>): Promise<z.input<TOutput>>;
 }

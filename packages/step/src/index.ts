@@ -1,6 +1,8 @@
 /**
  * @packageDocumentation
  * `@ordo/step` — the plugin contract. The only dependency a step plugin package takes.
+ * `defineStep` makes a plugin; `declareStep` + `implementStep` split a step's schemas (usable by
+ * pipelines) from its code (needed by workers); `definePolicy` makes a custom, typed policy.
  *
  * @example
  * ```ts
@@ -22,6 +24,26 @@
 
 export { isOrdoError, OrdoError } from "@ordo/core";
 export type { StepContext, StepLogger } from "./context.js";
-export type { StepDefinition, StepPlugin } from "./define-step.js";
+export type { StepDeclaration, StepRun } from "./declare-step.js";
+export {
+  declareStep,
+  implementStep,
+  isStepContract,
+  isStepDeclaration,
+} from "./declare-step.js";
+export type { StepContract, StepDefinition, StepPlugin } from "./define-step.js";
 export { defineStep, isStepPlugin } from "./define-step.js";
 export { NonRetryableError, RetryAfterError } from "./errors.js";
+export type {
+  AdmissionContext,
+  AdmissionDecision,
+  AdmissionRule,
+  PolicyDefinition,
+  PolicyEvaluate,
+  PolicyFactory,
+  PolicyKind,
+  PolicyRef,
+  RetryClassifier,
+  RetryDecision,
+} from "./policy.js";
+export { checkPolicyConfig, definePolicy } from "./policy.js";
