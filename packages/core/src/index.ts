@@ -57,6 +57,7 @@ export {
   triggerRuleSchema,
   valueExprSchema,
 } from "./ir.js";
+export { IR_SCHEMA_ID, pipelineIrJsonSchema } from "./ir-json-schema.js";
 export type { JsonObject, JsonPrimitive, JsonSchema, JsonValue } from "./json.js";
 export { jsonSchemaSchema, jsonValueSchema } from "./json.js";
 export { formatJsonPath } from "./json-path.js";
