@@ -2,6 +2,7 @@
  * Loading pipeline sources for the commands: TypeScript/JavaScript pipeline modules (imported;
  * pipeline modules are pure, so importing runs no step code) and IR JSON files.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,24 +17,29 @@ export function resolvePath(cwd: string, file: string): string {
   return isAbsolute(file) ? file : resolve(cwd, file);
 }
 
-/** Reads a file as text; a missing or unreadable file is a usage error (exit 2). */
-export async function readText(path: string): Promise<string> {
+/**
+ * Reads a file as text; a missing or unreadable file is a usage error (exit 2). `shown` is the
+ * path as the user typed it, used in messages.
+ */
+export async function readText(path: string, shown: string = path): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw usageError(`cannot read '${path}': ${reason}`, { path });
+    const code = (error as { code?: unknown } | null)?.code;
+    const reason =
+      code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
+    throw usageError(`cannot read '${shown}': ${reason}`, { path });
   }
 }
 
 /** Reads and parses a JSON file; unreadable or malformed JSON is a usage error (exit 2). */
-export async function readJson(path: string): Promise<unknown> {
-  const text = await readText(path);
+export async function readJson(path: string, shown: string = path): Promise<unknown> {
+  const text = await readText(path, shown);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw usageError(`'${path}' is not valid JSON: ${reason}`, { path });
+    throw usageError(`'${shown}' is not valid JSON: ${reason}`, { path });
   }
 }
 
@@ -42,20 +48,23 @@ export async function readJson(path: string): Promise<unknown> {
  * binary runs on plain node), `.ts` files are loaded through tsx's scoped `tsImport`, which
  * registers no global hooks. Under `npm run ordo` or vitest, TypeScript already loads natively.
  */
-export async function importModule(path: string): Promise<Record<string, unknown>> {
+export async function importModule(
+  path: string,
+  shown: string = path,
+): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if (!TS_EXTENSIONS.has(extname(path)) || !isUnknownExtension(error)) {
-      throw loadFailed(path, error);
+      throw loadFailed(path, shown, error);
     }
   }
   try {
     const { tsImport } = await import("tsx/esm/api");
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
-    throw loadFailed(path, error);
+    throw loadFailed(path, shown, error);
   }
 }
 
@@ -63,13 +72,10 @@ function isUnknownExtension(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "ERR_UNKNOWN_FILE_EXTENSION";
 }
 
-function loadFailed(path: string, error: unknown): OrdoError {
+function loadFailed(path: string, shown: string, error: unknown): OrdoError {
   const reason = error instanceof Error ? error.message : String(error);
-  const missing = (error as { code?: unknown } | null)?.code === "ERR_MODULE_NOT_FOUND";
-  if (missing && reason.includes(path)) {
-    return usageError(`cannot read '${path}': no such file`, { path });
-  }
-  return new OrdoError("MODULE_LOAD_FAILED", `cannot load '${path}': ${reason}`, {
+  if (!existsSync(path)) return usageError(`cannot read '${shown}': no such file`, { path });
+  return new OrdoError("MODULE_LOAD_FAILED", `cannot load '${shown}': ${reason}`, {
     details: { path },
     cause: error,
   });
@@ -79,10 +85,13 @@ function loadFailed(path: string, error: unknown): OrdoError {
  * The pipelines of a source file: a module's pipeline exports, or the IR document(s) of a
  * `.json` file (one IR object or an array of them). Throws NO_PIPELINE_FOUND when there is none.
  */
-export async function loadPipelineSource(path: string): Promise<PipelineExport[]> {
+export async function loadPipelineSource(
+  path: string,
+  shown: string = path,
+): Promise<PipelineExport[]> {
   let found: PipelineExport[];
   if (extname(path) === ".json") {
-    const json = await readJson(path);
+    const json = await readJson(path, shown);
     const documents = Array.isArray(json) ? json : [json];
     found = documents.map((value, index) => ({
       exportNames: [Array.isArray(json) ? `[${index}]` : "default"],
@@ -90,12 +99,12 @@ export async function loadPipelineSource(path: string): Promise<PipelineExport[]
       value,
     }));
   } else {
-    found = collectPipelines(await importModule(path));
+    found = collectPipelines(await importModule(path, shown));
   }
   if (found.length === 0) {
     throw new OrdoError(
       "NO_PIPELINE_FOUND",
-      `'${path}' exports no pipeline (a pipeline() builder or an IR object with "ordo": 1)`,
+      `'${shown}' exports no pipeline (a pipeline() builder or an IR object with "ordo": 1)`,
       { details: { path } },
     );
   }

@@ -24,7 +24,7 @@ export const compileCommand = defineCommand({
   async run({ values, positionals }, { io }) {
     const file = positionals[0]!;
     const path = resolvePath(io.cwd, file);
-    const found = selectPipeline(await loadPipelineSource(path), values.name, file);
+    const found = selectPipeline(await loadPipelineSource(path, file), values.name, file);
     const compiled = compilePipelineExport(found);
     if (!compiled.ok) {
       for (const issue of compiled.issues) io.stderr.write(formatIssue(file, issue));

@@ -34,7 +34,7 @@ export const graphCommand = defineCommand({
     const file = positionals[0]!;
     const path = resolvePath(io.cwd, file);
     const compiled = compilePipelineExport(
-      selectPipeline(await loadPipelineSource(path), values.name, file),
+      selectPipeline(await loadPipelineSource(path, file), values.name, file),
     );
     if (!compiled.ok) {
       for (const issue of compiled.issues) io.stderr.write(formatIssue(file, issue));

@@ -40,7 +40,7 @@ export const importCommand = defineCommand({
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, { io }) {
     const file = positionals[0]!;
-    const document = await readJson(resolvePath(io.cwd, file));
+    const document = await readJson(resolvePath(io.cwd, file), file);
     const typeVersion = values["type-version"];
     const result = importReferencePipelines(
       document,

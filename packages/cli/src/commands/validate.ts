@@ -20,7 +20,7 @@ export const validateCommand = defineCommand({
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, { io }) {
     const file = positionals[0]!;
-    const result = validatePipeline(await readJson(resolvePath(io.cwd, file)));
+    const result = validatePipeline(await readJson(resolvePath(io.cwd, file), file));
     if (values.json) {
       const errors = result.issues.map(({ code, path, message }) => ({ code, path, message }));
       const fingerprint = result.ok ? { fingerprint: definitionFingerprint(result.ir) } : {};
