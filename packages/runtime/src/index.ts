@@ -1,5 +1,57 @@
 /**
  * @packageDocumentation
- * @ordo/runtime (work in progress).
+ * `@ordo/runtime` — the Ordo engine: Lua-atomic DAG execution on Redis (or the embedded
+ * engine), workers that run step plugins, and the client that starts and follows executions.
+ *
+ * @example
+ * ```ts
+ * import { createClient, createWorker } from "@ordo/runtime";
+ * import { upper } from "./plugins.js";
+ * import { pipelineIr } from "./pipeline.js";
+ *
+ * const connection = "redis://localhost:6379";
+ * const worker = createWorker({ connection, plugins: [upper], concurrency: 20 });
+ * const client = createClient({ connection });
+ * const run = await client.start(pipelineIr, { text: "hello" });
+ * console.log(await run.result());
+ * await worker.close();
+ * await client.close();
+ * ```
  */
-export const PACKAGE = "@ordo/runtime";
+
+export type {
+  Client,
+  ClientOptions,
+  PipelineSource,
+  StartOptions,
+} from "./engine/client.js";
+export { createClient } from "./engine/client.js";
+export type {
+  EventsOptions,
+  ExecutionHandle,
+  ExecutionState,
+  ResultOptions,
+  StepState,
+} from "./engine/handle.js";
+export type { HotLedgerEvent } from "./engine/ledger.js";
+export { decodeLedgerEntry } from "./engine/ledger.js";
+export type { RetryDecision, StepErrorInfo } from "./engine/retry.js";
+export { backoffDelayMs, decideRetry, seededUnit, toStepError } from "./engine/retry.js";
+export type {
+  ExecutionStatus,
+  FingerprintStep,
+  StatusGraphStep,
+  StepStatus,
+} from "./engine/state.js";
+export { deriveExecutionStatus, executionFingerprint, isTerminalStep } from "./engine/state.js";
+export type { CloseOptions, Worker, WorkerOptions, WorkerStats } from "./engine/worker.js";
+export { createWorker } from "./engine/worker.js";
+export type { Connection } from "./hot/connection.js";
+export type { EmbeddedRedisLike } from "./hot/embedded-store.js";
+export type { HotStore, ScriptName } from "./hot/hot-store.js";
+export {
+  DEFAULT_PARTITIONS,
+  DEFAULT_PREFIX,
+  partitionOf,
+} from "./hot/keys.js";
+export { LUA_SCRIPTS } from "./lua/bundle.generated.js";

@@ -1,0 +1,227 @@
+/**
+ * The client: starts executions, reads their state, waits for results, follows their ledger and
+ * cancels them. It never runs steps; workers do.
+ */
+import { randomUUID } from "node:crypto";
+import { type JsonValue, OrdoError, type PipelineIR } from "@ordo/core";
+import { z } from "zod";
+import { type Connection, openHotStore } from "../hot/connection.js";
+import type { HotStore } from "../hot/hot-store.js";
+import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, EXECUTION_ID_PATTERN, Keyspace } from "../hot/keys.js";
+import { cancelExecution, createExecution, setFingerprint } from "../hot/scripts.js";
+import { type PreparedDefinition, prepareDefinition } from "./definition.js";
+import { DefinitionCache } from "./definition-cache.js";
+import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
+import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  readonly connection: Connection;
+  /** Key prefix; must match the workers'. Default `ordo`. */
+  readonly prefix?: string;
+  /** Partition count; must match the workers'. Default 16. */
+  readonly partitions?: number;
+}
+
+/** A compiled IR, or anything with `compile(): PipelineIR` (the sdk builder). */
+export type PipelineSource = PipelineIR | { compile(): PipelineIR };
+
+/** Options of {@link Client.start}. */
+export interface StartOptions {
+  /** Execution id (`[A-Za-z0-9_.:-]{1,128}`); default a random UUID. */
+  readonly executionId?: string;
+}
+
+/** The client API. */
+export interface Client {
+  /** Validates `input` against the pipeline's input schema, creates the execution, returns a handle. */
+  start<TOutput = Record<string, JsonValue>>(
+    pipeline: PipelineSource,
+    input: JsonValue,
+    options?: StartOptions,
+  ): Promise<ExecutionHandle<TOutput>>;
+  /** A handle for an existing execution (started by any client). */
+  handle<TOutput = Record<string, JsonValue>>(executionId: string): ExecutionHandle<TOutput>;
+  /** Current state; throws `EXECUTION_NOT_FOUND` for an unknown id. */
+  status(executionId: string): Promise<ExecutionState>;
+  /** Requests cancellation; throws `EXECUTION_NOT_FOUND` or `WRONG_STATE` (already terminal). */
+  cancel(executionId: string, reason?: string): Promise<void>;
+  /** Closes the connection if the client opened it. */
+  close(): Promise<void>;
+}
+
+/** Internal surface handles use. */
+export interface ClientInternals {
+  readonly store: HotStore;
+  readonly keyspace: Keyspace;
+  definitionOf(executionId: string): Promise<PreparedDefinition>;
+  status(executionId: string): Promise<ExecutionState>;
+  cancel(executionId: string, reason?: string): Promise<void>;
+}
+
+function isCompilable(value: PipelineSource): value is { compile(): PipelineIR } {
+  return typeof (value as { compile?: unknown }).compile === "function";
+}
+
+class ClientImpl implements Client, ClientInternals {
+  readonly store: HotStore;
+  readonly keyspace: Keyspace;
+  private readonly defs = new DefinitionCache();
+  private readonly prepared = new WeakMap<object, PreparedDefinition>();
+  private readonly validators = new Map<string, z.ZodType>();
+  /** `${partition}:${fingerprint}` known to be stored, so create can skip sending it. */
+  private readonly storedDefs = new Set<string>();
+
+  constructor(options: ClientOptions) {
+    this.store = openHotStore(options.connection);
+    this.keyspace = new Keyspace(
+      options.prefix ?? DEFAULT_PREFIX,
+      options.partitions ?? DEFAULT_PARTITIONS,
+    );
+  }
+
+  private prepare(source: PipelineSource): PreparedDefinition {
+    const cached = this.prepared.get(source);
+    if (cached) return cached;
+    const def = prepareDefinition(isCompilable(source) ? source.compile() : source);
+    this.prepared.set(source, def);
+    this.defs.add(def);
+    return def;
+  }
+
+  private validateInput(def: PreparedDefinition, input: JsonValue): void {
+    let validator = this.validators.get(def.fingerprint);
+    if (validator === undefined) {
+      validator = z.fromJSONSchema(def.ir.input as Parameters<typeof z.fromJSONSchema>[0]);
+      this.validators.set(def.fingerprint, validator);
+    }
+    const parsed = validator.safeParse(input);
+    if (!parsed.success) {
+      throw new OrdoError(
+        "INPUT_INVALID",
+        `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
+        {
+          details: {
+            issues: parsed.error.issues.map((i) => ({
+              path: i.path.join("."),
+              message: i.message,
+            })),
+          },
+        },
+      );
+    }
+  }
+
+  async start<TOutput>(
+    pipeline: PipelineSource,
+    input: JsonValue,
+    options: StartOptions = {},
+  ): Promise<ExecutionHandle<TOutput>> {
+    const def = this.prepare(pipeline);
+    this.validateInput(def, input);
+    const executionId = options.executionId ?? randomUUID();
+    if (!EXECUTION_ID_PATTERN.test(executionId)) {
+      throw new OrdoError(
+        "USAGE",
+        `Execution id '${executionId}' must match ${EXECUTION_ID_PATTERN}.`,
+      );
+    }
+    const keys = this.keyspace.of(executionId);
+    const known = `${keys.partition}:${def.fingerprint}`;
+    const args = {
+      executionId,
+      fingerprint: def.fingerprint,
+      inputJson: JSON.stringify(input),
+      pipelineName: def.ir.name,
+    };
+    let result = await createExecution(
+      this.store,
+      keys,
+      this.storedDefs.has(known) ? args : { ...args, definition: def },
+    );
+    if (!result.created) {
+      result = await createExecution(this.store, keys, { ...args, definition: def });
+    }
+    this.storedDefs.add(known);
+    return new ExecutionHandleImpl<TOutput>(this, executionId);
+  }
+
+  handle<TOutput>(executionId: string): ExecutionHandle<TOutput> {
+    return new ExecutionHandleImpl<TOutput>(this, executionId);
+  }
+
+  async definitionOf(executionId: string): Promise<PreparedDefinition> {
+    const keys = this.keyspace.of(executionId);
+    const head = await readExecutionHead(this.store, keys, executionId);
+    if (head === null) throw notFound(executionId);
+    return this.defs.get(this.store, keys, head.definition);
+  }
+
+  async status(executionId: string): Promise<ExecutionState> {
+    const keys = this.keyspace.of(executionId);
+    const def = await this.definitionOf(executionId);
+    const snap = await readExecution(this.store, keys, executionId, def);
+    if (snap === null) throw notFound(executionId);
+    let fingerprint = snap.fingerprint;
+    if (fingerprint === undefined && snap.status !== "running") {
+      // The finalizing worker died before storing it: any reader computes the same value.
+      fingerprint = await setFingerprint(this.store, keys, {
+        executionId,
+        fingerprint: fingerprintOf(snap),
+      });
+    }
+    const steps: Record<string, ExecutionState["steps"][string]> = {};
+    for (const [id, s] of snap.steps) {
+      steps[id] = {
+        status: s.status,
+        attempt: s.attempt,
+        recoveries: s.recoveries,
+        ...(s.outputJson === undefined ? {} : { output: JSON.parse(s.outputJson) as JsonValue }),
+        ...(s.errorJson === undefined ? {} : { error: JSON.parse(s.errorJson) as JsonValue }),
+      };
+    }
+    return {
+      executionId,
+      status: snap.status,
+      pipeline: snap.pipelineName,
+      definitionFingerprint: snap.definition,
+      startedAt: snap.startedAt,
+      ...(snap.finishedAt === undefined ? {} : { finishedAt: snap.finishedAt }),
+      cancelRequested: snap.cancelRequested,
+      ...(fingerprint === undefined ? {} : { fingerprint }),
+      input: JSON.parse(snap.inputJson) as JsonValue,
+      steps,
+    };
+  }
+
+  async cancel(executionId: string, reason = "cancelled by client"): Promise<void> {
+    await cancelExecution(this.store, this.keyspace.of(executionId), { executionId, reason });
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+function notFound(executionId: string): OrdoError {
+  return new OrdoError("EXECUTION_NOT_FOUND", `No execution '${executionId}' in hot state.`, {
+    details: { executionId },
+  });
+}
+
+/**
+ * Creates a client.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@ordo/runtime";
+ * import { answerPipeline } from "./pipeline.js";
+ *
+ * const client = createClient({ connection: "redis://localhost:6379" });
+ * const run = await client.start(answerPipeline, { question: "What is Ordo?" });
+ * console.log(await run.result()); // the pipeline's output mapping
+ * ```
+ */
+export function createClient(options: ClientOptions): Client {
+  return new ClientImpl(options);
+}

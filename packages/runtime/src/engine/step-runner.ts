@@ -1,0 +1,226 @@
+/**
+ * Runs one claimed step attempt: resolve bindings, validate input, run the plugin under an
+ * AbortSignal (timeout, cancellation, lost lease, shutdown), validate output, then report with
+ * completeAndClaim / fail (which also claims the slot's next step) or release on shutdown.
+ */
+import {
+  type JsonValue,
+  OrdoError,
+  POLICY_DEFAULTS,
+  resolveValue,
+  type ValueExpr,
+} from "@ordo/core";
+import type { StepContext, StepLogger, StepPlugin } from "@ordo/step";
+import type { HotStore } from "../hot/hot-store.js";
+import type { PartitionKeys } from "../hot/keys.js";
+import {
+  type ClaimedStep,
+  completeStep,
+  failStep,
+  heartbeatStep,
+  releaseStep,
+  type SettleResult,
+} from "../hot/scripts.js";
+import type { PreparedDefinition } from "./definition.js";
+import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
+
+/** What the runner needs from its worker. */
+export interface RunnerEnv {
+  readonly store: HotStore;
+  readonly workerId: string;
+  readonly defaultLeaseMs: number;
+  readonly logger: StepLogger;
+  keysOf(partition: number): PartitionKeys;
+  pluginFor(type: string, version: string): StepPlugin | undefined;
+  /** Whether the slot should claim a next step after this one. */
+  claimNext(): number;
+  /** Called when a retry was scheduled `delayMs` from now (to wake up for it). */
+  onRetryScheduled(delayMs: number): void;
+}
+
+/** Why the runner aborted a step's signal. */
+type AbortCause = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+
+/** An attempt in flight; the worker aborts it with `shutdown` to release it. */
+export interface InFlight {
+  readonly item: ClaimedStep;
+  abort(cause: AbortCause): void;
+}
+
+function abortError(cause: AbortCause, item: ClaimedStep, ms?: number): OrdoError {
+  const where = `step '${item.stepId}' of execution ${item.executionId}`;
+  if (cause === "timeout") {
+    return new OrdoError("STEP_TIMEOUT", `${where} exceeded its ${ms} ms timeout`, {
+      retryable: true,
+    });
+  }
+  if (cause === "cancelled") return new OrdoError("CANCELLED", `${where}: execution cancelled`);
+  if (cause === "lease-lost") {
+    return new OrdoError("STALE_TOKEN", `${where}: lease lost (another worker owns the step)`);
+  }
+  return new OrdoError("WRONG_STATE", `${where}: worker shutting down`, { retryable: true });
+}
+
+function resolveInput(def: PreparedDefinition, item: ClaimedStep): JsonValue {
+  const steps: Record<string, JsonValue> = {};
+  for (const [id, json] of Object.entries(item.depOutputs)) steps[id] = JSON.parse(json);
+  const step = def.steps.get(item.stepId)!;
+  return resolveValue(step.inputs as ValueExpr, {
+    input: JSON.parse(item.inputJson) as JsonValue,
+    steps,
+  });
+}
+
+function parseOrThrow(
+  schema: StepPlugin["input"],
+  value: unknown,
+  code: "INPUT_INVALID" | "OUTPUT_INVALID",
+  item: ClaimedStep,
+): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const what = code === "INPUT_INVALID" ? "input" : "output";
+  throw new OrdoError(code, `step '${item.stepId}': ${what} invalid: ${parsed.error.message}`, {
+    details: { stepId: item.stepId, issues: JSON.parse(JSON.stringify(parsed.error.issues)) },
+  });
+}
+
+/**
+ * Executes `item` and reports the outcome. Returns the script's result (with the slot's next
+ * claimed step) or undefined when the report was rejected (stale) or could not be sent.
+ */
+export async function runClaimedStep(
+  env: RunnerEnv,
+  def: PreparedDefinition,
+  item: ClaimedStep,
+  register: (flight: InFlight | undefined) => void,
+): Promise<SettleResult | undefined> {
+  const keys = env.keysOf(item.partition);
+  const step = def.steps.get(item.stepId);
+  const policies = def.policies.get(item.stepId)!;
+  const leaseMs = policies.timeout.leaseMs ?? env.defaultLeaseMs;
+  const controller = new AbortController();
+  let cause: AbortCause | undefined;
+  let rejectAbort: (error: unknown) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAbort = reject;
+  });
+  aborted.catch(() => {});
+  const abort = (why: AbortCause) => {
+    if (cause !== undefined) return;
+    cause = why;
+    const error = abortError(why, item, policies.timeout.attemptMs);
+    controller.abort(error);
+    rejectAbort(error);
+  };
+  register({ item, abort });
+  const ref = { executionId: item.executionId, stepId: item.stepId, token: item.token };
+  const heartbeat = async () => {
+    try {
+      const hb = await heartbeatStep(env.store, keys, { ...ref, leaseMs });
+      if (hb.cancelled) abort("cancelled");
+    } catch (error) {
+      if ((error as OrdoError).code === "STALE_TOKEN") abort("lease-lost");
+      throw error;
+    }
+  };
+  const hbEvery = policies.timeout.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
+  const hbTimer = setInterval(() => heartbeat().catch(() => {}), hbEvery);
+  const attemptMs = policies.timeout.attemptMs;
+  const timeoutTimer =
+    attemptMs === undefined ? undefined : setTimeout(() => abort("timeout"), attemptMs);
+  try {
+    let outputJson: string;
+    try {
+      if (step === undefined) throw new OrdoError("STEP_NOT_FOUND", `no step '${item.stepId}'`);
+      const plugin = env.pluginFor(step.type, step.typeVersion);
+      if (plugin === undefined) {
+        throw new OrdoError(
+          "PLUGIN_NOT_FOUND",
+          `No plugin ${step.type}@${step.typeVersion} is registered on worker ${env.workerId}.`,
+          { details: { type: step.type, version: step.typeVersion } },
+        );
+      }
+      const input = parseOrThrow(plugin.input, resolveInput(def, item), "INPUT_INVALID", item);
+      const config = plugin.config ? plugin.config.parse(step.config) : step.config;
+      const ctx: StepContext = {
+        signal: controller.signal,
+        attempt: item.attempt,
+        idempotencyKey: `${item.executionId}:${item.stepId}`,
+        executionId: item.executionId,
+        stepId: item.stepId,
+        stepType: `${step.type}@${step.typeVersion}`,
+        config: config as Record<string, unknown>,
+        metadata: step.metadata,
+        logger: env.logger,
+        heartbeat,
+        emit: (type, data) => env.logger.debug(`event ${type}`, { data }),
+      };
+      const output = await Promise.race([plugin.run(input, ctx), aborted]);
+      if (cause !== undefined) throw controller.signal.reason;
+      const valid = parseOrThrow(plugin.output, output, "OUTPUT_INVALID", item);
+      outputJson = JSON.stringify(valid ?? null);
+      const max = def.ir.policies?.retention?.maxPayloadBytes ?? POLICY_DEFAULTS.maxPayloadBytes;
+      if (Buffer.byteLength(outputJson) > max) {
+        throw new OrdoError(
+          "PAYLOAD_TOO_LARGE",
+          `step '${item.stepId}' output exceeds ${max} bytes`,
+        );
+      }
+    } catch (error) {
+      if (cause === "shutdown") {
+        await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
+        return undefined;
+      }
+      return await reportFailure(env, keys, def, item, toStepError(error));
+    }
+    return await completeStep(env.store, keys, {
+      ...ref,
+      outputJson,
+      workerId: env.workerId,
+      claimNext: env.claimNext(),
+      leaseMs: env.defaultLeaseMs,
+    });
+  } catch (error) {
+    // STALE_TOKEN (lease lost and recovered elsewhere) or the store is unreachable: the lease
+    // expires and the step is recovered; nothing else to do here.
+    env.logger.warn("step report rejected", {
+      executionId: item.executionId,
+      stepId: item.stepId,
+      code: (error as OrdoError).code,
+      message: (error as Error).message,
+    });
+    return undefined;
+  } finally {
+    clearInterval(hbTimer);
+    if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
+    register(undefined);
+  }
+}
+
+async function reportFailure(
+  env: RunnerEnv,
+  keys: PartitionKeys,
+  def: PreparedDefinition,
+  item: ClaimedStep,
+  error: StepErrorInfo,
+): Promise<SettleResult> {
+  const policy = def.policies.get(item.stepId)!.retry;
+  const seed = `${item.executionId}:${item.stepId}:${item.attempt}`;
+  const decision = decideRetry(policy, item.attempt, error, seed);
+  const delayMs = decision.decision === "retry" ? decision.delayMs : 0;
+  const result = await failStep(env.store, keys, {
+    executionId: item.executionId,
+    stepId: item.stepId,
+    token: item.token,
+    decision: decision.decision,
+    delayMs,
+    errorJson: JSON.stringify(error),
+    errorCode: error.code,
+    workerId: env.workerId,
+    claimNext: env.claimNext(),
+    leaseMs: env.defaultLeaseMs,
+  });
+  if (result.outcome === "retry") env.onRetryScheduled(delayMs);
+  return result;
+}

@@ -1,0 +1,298 @@
+/**
+ * The worker: claims steps from every partition and runs them in-process with up to
+ * `concurrency` attempts in flight. Idle, it blocks on the partitions' wake lists (BLPOP on a
+ * dedicated connection, no busy polling); a slot that finishes a step claims its next one in the
+ * same script call (completeAndClaim), so a busy worker needs one round trip per step.
+ */
+
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { OrdoError, POLICY_DEFAULTS } from "@ordo/core";
+import type { StepLogger, StepPlugin } from "@ordo/step";
+import { type Connection, openHotStore } from "../hot/connection.js";
+import type { HotStore } from "../hot/hot-store.js";
+import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
+import { type ClaimedStep, claimSteps, type FinalStatus, setFingerprint } from "../hot/scripts.js";
+import { DefinitionCache } from "./definition-cache.js";
+import { fingerprintOf, readExecution } from "./state.js";
+import { type InFlight, runClaimedStep } from "./step-runner.js";
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions {
+  /** Hot state (see {@link Connection}). */
+  readonly connection: Connection;
+  /** Step plugins this worker runs, matched by type and major version. */
+  readonly plugins: readonly StepPlugin[];
+  /** Attempts in flight at once. Default 10. */
+  readonly concurrency?: number;
+  /** Key prefix; must match the client's. Default `ordo`. */
+  readonly prefix?: string;
+  /** Partition count; must match the client's. Default 16. */
+  readonly partitions?: number;
+  /** Lease of a claimed step when its policy sets none, ms. Default 30 000. */
+  readonly leaseMs?: number;
+  /** Longest single blocking wait for work, ms; idle upkeep runs this often. Default 250. */
+  readonly idleWaitMs?: number;
+  /** Identifies the worker in the ledger. Default `<host>:<pid>:<random>`. */
+  readonly workerId?: string;
+  readonly logger?: StepLogger;
+  /** Start claiming at once. Default true; otherwise call `run()`. */
+  readonly autostart?: boolean;
+}
+
+/** Counters of a worker since it started. */
+export interface WorkerStats {
+  claimed: number;
+  completed: number;
+  failed: number;
+  finalized: number;
+}
+
+/** Options of {@link Worker.close}. */
+export interface CloseOptions {
+  /** Give in-flight steps back at once instead of finishing them. Default false. */
+  readonly release?: boolean;
+  /** Finish in-flight steps for at most this long, then release the rest. Default 30 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/** A running worker. */
+export interface Worker {
+  readonly id: string;
+  readonly stats: Readonly<WorkerStats>;
+  /** Starts the loop (only needed with `autostart: false`); resolves when the worker closes. */
+  run(): Promise<void>;
+  /** Stops claiming, finishes (or releases) in-flight steps and closes connections it opened. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+const silent: StepLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function majorOf(version: string): string {
+  return version.split(".")[0] ?? version;
+}
+
+class WorkerImpl implements Worker {
+  readonly id: string;
+  readonly stats: WorkerStats = { claimed: 0, completed: 0, failed: 0, finalized: 0 };
+  private readonly store: HotStore;
+  private blocking: HotStore | undefined;
+  private readonly keyspace: Keyspace;
+  private readonly defs = new DefinitionCache();
+  private readonly plugins = new Map<string, StepPlugin>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly idleWaitMs: number;
+  private readonly logger: StepLogger;
+  private readonly flights = new Set<InFlight>();
+  private active = 0;
+  private closing = false;
+  private loop: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+  private nextDueAt = Number.POSITIVE_INFINITY;
+  private readonly slotsDrained: Set<() => void> = new Set();
+
+  constructor(options: WorkerOptions) {
+    this.store = openHotStore(options.connection);
+    this.keyspace = new Keyspace(
+      options.prefix ?? DEFAULT_PREFIX,
+      options.partitions ?? DEFAULT_PARTITIONS,
+    );
+    this.concurrency = Math.max(1, options.concurrency ?? 10);
+    this.leaseMs = options.leaseMs ?? POLICY_DEFAULTS.leaseMs;
+    this.idleWaitMs = Math.max(10, options.idleWaitMs ?? 250);
+    this.logger = options.logger ?? silent;
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    for (const plugin of options.plugins) {
+      this.plugins.set(`${plugin.type}@${majorOf(plugin.version)}`, plugin);
+    }
+  }
+
+  run(): Promise<void> {
+    this.loop ??= this.dispatch().catch((error) => {
+      this.logger.error("worker loop stopped", { message: (error as Error).message });
+    });
+    return this.loop;
+  }
+
+  private env() {
+    return {
+      store: this.store,
+      workerId: this.id,
+      defaultLeaseMs: this.leaseMs,
+      logger: this.logger,
+      keysOf: (p: number) => this.keyspace.part(p),
+      pluginFor: (type: string, version: string) => this.plugins.get(`${type}@${majorOf(version)}`),
+      claimNext: () => (this.closing ? 0 : 1),
+      onRetryScheduled: (delayMs: number) => {
+        this.nextDueAt = Math.min(this.nextDueAt, Date.now() + delayMs);
+      },
+    };
+  }
+
+  /** Claims for free slots; when nothing is there, blocks on the wake lists. */
+  private async dispatch(): Promise<void> {
+    this.blocking = this.store.duplicate();
+    const wakeKeys = this.keyspace.wakeKeys();
+    const sweepOrder = Array.from({ length: this.keyspace.partitions }, (_, p) => p);
+    let rotation = 0;
+    // Every partition, starting one further each time so no partition is always served last.
+    const everywhere = () => {
+      rotation = (rotation + 1) % sweepOrder.length;
+      return [...sweepOrder.slice(rotation), ...sweepOrder.slice(0, rotation)];
+    };
+    let hinted: number[] = everywhere();
+    while (!this.closing) {
+      const free = this.concurrency - this.active;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          this.slotFreed = resolve;
+        });
+        continue;
+      }
+      let claimedAny = false;
+      for (const p of hinted) {
+        const room = this.concurrency - this.active;
+        if (room <= 0 || this.closing) break;
+        const items = await claimSteps(this.store, this.keyspace.part(p), {
+          workerId: this.id,
+          max: room,
+          defaultLeaseMs: this.leaseMs,
+        });
+        if (items.length > 0) claimedAny = true;
+        for (const item of items) this.startSlot(item);
+      }
+      hinted = [];
+      if (claimedAny || this.closing) {
+        hinted = everywhere();
+        continue;
+      }
+      const waitMs = Math.max(10, Math.min(this.idleWaitMs, this.nextDueAt - Date.now()));
+      let popped: [string, string] | null = null;
+      try {
+        popped = await this.blocking.blpop(wakeKeys, waitMs / 1000);
+      } catch (error) {
+        if (this.closing) break;
+        throw error;
+      }
+      if (popped === null) {
+        // Idle timeout: sweep every partition (promotes due retries, recovers expired leases).
+        if (this.nextDueAt <= Date.now() + 5) this.nextDueAt = Number.POSITIVE_INFINITY;
+        hinted = everywhere();
+      } else {
+        hinted = [wakeKeys.indexOf(popped[0])];
+      }
+    }
+  }
+
+  private startSlot(first: ClaimedStep): void {
+    this.active++;
+    this.stats.claimed++;
+    void this.slot(first)
+      .catch((error) => this.logger.error("slot crashed", { message: (error as Error).message }))
+      .finally(() => {
+        this.active--;
+        this.slotFreed?.();
+        this.slotFreed = undefined;
+        if (this.active === 0) for (const done of this.slotsDrained) done();
+      });
+  }
+
+  /** One slot: run a step, then the next one its report claimed, until none comes back. */
+  private async slot(first: ClaimedStep): Promise<void> {
+    let item: ClaimedStep | undefined = first;
+    const env = this.env();
+    while (item !== undefined) {
+      const current: ClaimedStep = item;
+      let def: Awaited<ReturnType<DefinitionCache["get"]>>;
+      try {
+        def = await this.defs.get(
+          this.store,
+          this.keyspace.part(current.partition),
+          current.fingerprint,
+        );
+      } catch (error) {
+        this.logger.error("definition unavailable", { message: (error as Error).message });
+        return;
+      }
+      let flight: InFlight | undefined;
+      const result = await runClaimedStep(env, def, current, (f) => {
+        if (f === undefined) {
+          if (flight) this.flights.delete(flight);
+        } else {
+          flight = f;
+          this.flights.add(f);
+        }
+      });
+      if (result === undefined) return;
+      if ("outcome" in result) this.stats.failed++;
+      else this.stats.completed++;
+      if (result.finalStatus !== undefined) this.onFinalized(current, result.finalStatus);
+      item = result.next[0];
+      if (item !== undefined) this.stats.claimed++;
+      // claimNext is 1, so at most one item comes back; extra items would be a script bug.
+      for (const extra of result.next.slice(1)) this.startSlot(extra);
+    }
+  }
+
+  /** The finalizing worker stores the execution fingerprint (any reader can recompute it too). */
+  private onFinalized(item: ClaimedStep, status: FinalStatus): void {
+    this.stats.finalized++;
+    const keys = this.keyspace.part(item.partition);
+    void (async () => {
+      const def = await this.defs.get(this.store, keys, item.fingerprint);
+      const snapshot = await readExecution(this.store, keys, item.executionId, def);
+      if (snapshot === null) return;
+      await setFingerprint(this.store, keys, {
+        executionId: item.executionId,
+        fingerprint: fingerprintOf(snapshot),
+      });
+      this.logger.debug("execution finalized", { executionId: item.executionId, status });
+    })().catch((error) =>
+      this.logger.warn("fingerprint not stored", { message: (error as Error).message }),
+    );
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.slotFreed?.();
+    const drained = new Promise<void>((resolve) => {
+      if (this.active === 0) resolve();
+      else this.slotsDrained.add(resolve);
+    });
+    const releaseAll = () => {
+      for (const flight of this.flights) flight.abort("shutdown");
+    };
+    if (options.release) releaseAll();
+    const timer = setTimeout(releaseAll, options.timeoutMs ?? 30_000);
+    await drained;
+    clearTimeout(timer);
+    const blocking = this.blocking;
+    this.blocking = undefined;
+    await blocking?.close();
+    await this.loop;
+    await this.store.close();
+  }
+}
+
+/**
+ * Creates a worker that runs steps of every execution in its hot state.
+ *
+ * @example
+ * ```ts
+ * import { createWorker } from "@ordo/runtime";
+ * import { upper } from "./plugins.js";
+ *
+ * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [upper], concurrency: 50 });
+ * process.on("SIGTERM", () => void worker.close());
+ * ```
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  if (options.plugins.length === 0) {
+    throw new OrdoError("USAGE", "createWorker needs at least one plugin in `plugins`.");
+  }
+  const worker = new WorkerImpl(options);
+  if (options.autostart ?? true) void worker.run();
+  return worker;
+}
