@@ -147,15 +147,16 @@ function checkExpression(
   inputSchema: JsonSchema | undefined,
   issues: IrIssue[],
 ): void {
+  const malformed = new Set<string>();
   for (const bad of malformedExpressions(expr)) {
-    issues.push({
-      code: "IR_BINDING_INVALID",
-      path: formatJsonPath([...ctx.location, ...bad.location]),
-      message: bad.reason,
-    });
+    const path = formatJsonPath([...ctx.location, ...bad.location]);
+    malformed.add(path);
+    issues.push({ code: "IR_BINDING_INVALID", path, message: bad.reason });
   }
   const typedTemplates = new Set<string>();
   for (const ref of collectRefs(expr as ValueExpr)) {
+    // Already reported as a malformed expression (e.g. an empty `$ref`).
+    if (malformed.has(formatJsonPath([...ctx.location, ...ref.location]))) continue;
     const at = checkRef(ref, ctx, issues);
     if (at === undefined || inputSchema === undefined) continue;
     const location = [...ctx.location, ...ref.location];
