@@ -329,7 +329,7 @@ export function createLlmStep(options: LlmStepOptions = {}): LlmStepPlugin {
     input: llmInputSchema,
     output: llmOutputSchema,
     config: llmConfigSchema,
-    metadata: { operation: "chat" },
+    metadata: { operation: "llm.chat" },
     run: (input, ctx) => runLlm(input, ctx, options, cache),
   });
 }
