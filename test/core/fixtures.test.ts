@@ -72,10 +72,7 @@ describe("invalid fixtures", () => {
         ).map((issue) => issue.code),
       ),
     );
-    // IR_INVALID_POLICY is raised by the SDK for custom policy configs, not by core validation.
-    const codes = Object.keys(ERROR_CODES).filter(
-      (code) => code.startsWith("IR_") && code !== "IR_INVALID_POLICY",
-    );
+    const codes = Object.keys(ERROR_CODES).filter((code) => code.startsWith("IR_"));
     expect(codes.filter((code) => !covered.has(code))).toEqual([]);
   });
 

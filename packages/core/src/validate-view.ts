@@ -26,6 +26,7 @@ export interface StepView {
   readonly inputSchema: JsonSchema | undefined;
   readonly outputSchema: JsonSchema | undefined;
   readonly configSchema: JsonSchema | undefined;
+  readonly policies: unknown;
 }
 
 /** @internal */
@@ -33,6 +34,7 @@ export interface PipelineView {
   readonly inputSchema: JsonSchema | undefined;
   readonly steps: readonly StepView[];
   readonly output: Readonly<Record<string, unknown>> | undefined;
+  readonly policies: unknown;
   /** Step id -> the first step with that id. */
   readonly byId: ReadonlyMap<string, StepView>;
 }
@@ -65,11 +67,18 @@ export function viewOf(input: PipelineIR | unknown): PipelineView {
       inputSchema: schema(schemas.input),
       outputSchema: schema(schemas.output),
       configSchema: schema(schemas.config),
+      policies: step.policies,
     };
   });
   const byId = new Map<string, StepView>();
   for (const step of steps) {
     if (step.id !== undefined && !byId.has(step.id)) byId.set(step.id, step);
   }
-  return { inputSchema: schema(root.input), steps, output: record(root.output), byId };
+  return {
+    inputSchema: schema(root.input),
+    steps,
+    output: record(root.output),
+    policies: root.policies,
+    byId,
+  };
 }

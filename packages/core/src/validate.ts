@@ -7,6 +7,7 @@ import { OrdoError } from "./errors.js";
 import { IR_VERSION, type PipelineIR, pipelineIrSchema } from "./ir.js";
 import { formatJsonPath } from "./json-path.js";
 import { checkGraph } from "./validate-graph.js";
+import { checkPolicySet } from "./validate-policies.js";
 import { checkSteps } from "./validate-steps.js";
 import { type IrIssue, viewOf } from "./validate-view.js";
 
@@ -50,7 +51,8 @@ function shapeIssues(error: z.ZodError): IrIssue[] {
  * `IR_UNKNOWN_DEPENDENCY`, `IR_SELF_DEPENDENCY`, `IR_CYCLE`, `IR_BINDING_INVALID`,
  * `IR_BINDING_UNKNOWN_STEP`, `IR_BINDING_NOT_ANCESTOR`, `IR_BINDING_UNKNOWN_FIELD`,
  * `IR_BINDING_TYPE_MISMATCH`, `IR_MISSING_REQUIRED_INPUT`, `IR_UNKNOWN_INPUT`,
- * `IR_INVALID_CONFIG`, `IR_UNKNOWN_OUTPUT_STEP`. Graph and binding checks run even when the
+ * `IR_INVALID_CONFIG`, `IR_UNKNOWN_OUTPUT_STEP`, `IR_INVALID_POLICY` (inconsistent built-in
+ * policy values, e.g. a heartbeat not shorter than the lease). Graph and binding checks run even when the
  * shape is wrong, on whatever parts can be read. Custom policy configs are not checked here
  * (the SDK checks them against the registered policy).
  *
@@ -80,7 +82,14 @@ export function validatePipeline(input: unknown): ValidationResult {
   const parsed = pipelineIrSchema.safeParse(input);
   const issues = parsed.success ? [] : shapeIssues(parsed.error);
   const view = viewOf(parsed.success ? parsed.data : input);
-  issues.push(...checkGraph(view), ...checkSteps(view));
+  issues.push(
+    ...checkGraph(view),
+    ...checkSteps(view),
+    ...checkPolicySet(view.policies, ["policies"]),
+  );
+  for (const step of view.steps) {
+    issues.push(...checkPolicySet(step.policies, ["steps", step.index, "policies"]));
+  }
   if (parsed.success && issues.length === 0) return { ok: true, ir: parsed.data, issues: [] };
   return { ok: false, issues };
 }
