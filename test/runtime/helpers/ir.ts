@@ -41,7 +41,14 @@ export function testIr(
 }
 
 /** A layered DAG of `n` steps: each step depends on up to `fanIn` steps of the previous layer. */
-export function layeredIr(n: number, width: number, fanIn = 2, type = "test.echo"): PipelineIR {
+export function layeredIr(
+  n: number,
+  width: number,
+  fanIn = 2,
+  type = "test.echo",
+  inputs: (id: string, deps: string[]) => Record<string, ValueExpr> = () => ({}),
+  policies?: PolicySet,
+): PipelineIR {
   const steps: TestStep[] = [];
   for (let i = 0; i < n; i++) {
     const layer = Math.floor(i / width);
@@ -52,7 +59,7 @@ export function layeredIr(n: number, width: number, fanIn = 2, type = "test.echo
         if (j < (layer - 1) * width + width && !deps.includes(`s${j}`)) deps.push(`s${j}`);
       }
     }
-    steps.push({ id: `s${i}`, deps, type });
+    steps.push({ id: `s${i}`, deps, type, inputs: inputs(`s${i}`, deps) });
   }
-  return testIr(steps, { name: `layered-${n}` });
+  return testIr(steps, { name: `layered-${n}`, ...(policies ? { policies } : {}) });
 }

@@ -1,0 +1,28 @@
+/**
+ * A worker process for multi-process and chaos tests:
+ * `node --conditions=@ordo/source --import tsx worker-entry.ts <redisUrl> <prefix> <workerId>
+ *  <concurrency> <leaseMs>`. Runs `test.work` (sleeps `ms`, records `<exec>:<step>:<attempt>:<worker>`
+ * in the list `<prefix>:runs`) and `test.det`. Prints "ready" once started; SIGTERM closes it.
+ */
+import { Redis } from "ioredis";
+import { createWorker } from "../../../packages/runtime/src/index.js";
+import { detPlugin, workPlugin } from "./work-plugins.js";
+
+const [url, prefix, workerId, concurrency, leaseMs] = process.argv.slice(2);
+const recorder = new Redis(url!);
+const worker = createWorker({
+  connection: url!,
+  prefix: prefix!,
+  workerId: workerId!,
+  concurrency: Number(concurrency),
+  leaseMs: Number(leaseMs),
+  idleWaitMs: 100,
+  plugins: [workPlugin(recorder, `${prefix}:runs`, workerId!), detPlugin],
+});
+process.stdout.write("ready\n");
+process.on("SIGTERM", () => {
+  void worker.close({ timeoutMs: 2_000 }).then(() => {
+    recorder.disconnect();
+    process.exit(0);
+  });
+});
