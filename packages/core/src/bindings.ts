@@ -78,7 +78,16 @@ export function parseRefPath(path: string): RefTarget {
   throw invalid(path, 'it must start with "input" or "steps"');
 }
 
-/** Placeholder paths of a template, trimmed, in order of appearance. */
+/**
+ * Placeholder paths of a template, trimmed, in order of appearance. Text with unbalanced braces
+ * is plain text.
+ *
+ * @example
+ * ```ts
+ * import { templatePlaceholders } from "@ordo/core";
+ * templatePlaceholders("Q: {{ input.q }} ({{steps.a.output.n}})"); // ["input.q", "steps.a.output.n"]
+ * ```
+ */
 export function templatePlaceholders(template: string): string[] {
   return Array.from(template.matchAll(PLACEHOLDER), (match) => (match[1] ?? "").trim());
 }

@@ -47,7 +47,7 @@ function tryParse(path: string): RefTarget | string {
   }
 }
 
-/** Short description of a schema for messages: its type(s), const or enum. */
+/** @internal Short description of a schema for messages: its type(s), const or enum. */
 export function describeSchema(schema: JsonSchema): string {
   const node = deref(schema, schema);
   if (!isObject(node)) return node === false ? "nothing" : "any";
