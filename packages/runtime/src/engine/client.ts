@@ -12,6 +12,7 @@ import { cancelExecution, createExecution, setFingerprint } from "../hot/scripts
 import { type PreparedDefinition, prepareDefinition } from "./definition.js";
 import { DefinitionCache } from "./definition-cache.js";
 import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
+import { validatorFor } from "./input-schema.js";
 import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
 
 /** Options of {@link createClient}. */
@@ -92,7 +93,7 @@ class ClientImpl implements Client, ClientInternals {
   private validateInput(def: PreparedDefinition, input: JsonValue): void {
     let validator = this.validators.get(def.fingerprint);
     if (validator === undefined) {
-      validator = z.fromJSONSchema(def.ir.input as Parameters<typeof z.fromJSONSchema>[0]);
+      validator = validatorFor(def.ir.input);
       this.validators.set(def.fingerprint, validator);
     }
     const parsed = validator.safeParse(input);

@@ -1,0 +1,37 @@
+/**
+ * Pipeline input validation from the IR's JSON Schema, through zod 4's `z.fromJSONSchema`.
+ * Two gaps of the converter are closed here: `required` names missing from `properties` are
+ * ignored by it (we add them as `{}` so they stay required), and keywords it cannot express make
+ * it throw (then the input is accepted unchecked rather than refusing every start).
+ */
+import type { JsonSchema, JsonValue } from "@ordo/core";
+import { z } from "zod";
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Copy of `schema` where every `required` name also appears in `properties`. */
+export function normalizeRequired(schema: JsonValue): JsonValue {
+  if (Array.isArray(schema)) return schema.map(normalizeRequired);
+  if (!isObject(schema)) return schema;
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = normalizeRequired(value);
+  if (Array.isArray(out.required)) {
+    const properties = isObject(out.properties) ? { ...out.properties } : {};
+    for (const name of out.required) {
+      if (typeof name === "string" && !(name in properties)) properties[name] = {};
+    }
+    out.properties = properties;
+  }
+  return out;
+}
+
+/** A zod validator for a JSON Schema (see module doc for the fallbacks). */
+export function validatorFor(schema: JsonSchema): z.ZodType {
+  try {
+    return z.fromJSONSchema(normalizeRequired(schema) as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch {
+    return z.unknown();
+  }
+}
