@@ -1,0 +1,125 @@
+/**
+ * `ordo.decision`: picks a route from a value by data-only rules (contract identical to the sdk's
+ * `decision()` declaration). Rules are JSON, so the IR stays data and `ordo check` can read them.
+ *
+ * Branching contract: the step's output `route` is the chosen branch. Downstream steps select
+ * their branch by binding to `steps.<id>.output.route`; how the runtime skips the steps of
+ * branches not taken (and records them as skipped) is the runtime's concern, not this plugin's.
+ */
+import { defineStep, NonRetryableError, type StepPlugin } from "@ordo/step";
+import { z } from "zod";
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A condition on the decision's `value`; every given test must hold. */
+export const decisionConditionSchema = z.object({
+  equals: scalar.optional(),
+  notEquals: scalar.optional(),
+  in: z.array(scalar).optional(),
+  gt: z.number().optional(),
+  gte: z.number().optional(),
+  lt: z.number().optional(),
+  lte: z.number().optional(),
+  /** Regular expression (JavaScript syntax) tested against a string value. */
+  matches: z.string().optional(),
+});
+
+/** A condition of a decision case. */
+export type DecisionCondition = z.output<typeof decisionConditionSchema>;
+
+/** `ordo.decision@1.0.0`, identical to `decisionStep` of `@ordo/sdk`. */
+export const decisionContract = {
+  type: "ordo.decision",
+  version: "1.0.0",
+  description: "Choose a route from a value by rules.",
+  input: z.object({
+    value: z.unknown(),
+    cases: z.array(z.object({ when: decisionConditionSchema, route: z.string().min(1) })).min(1),
+    default: z.string().min(1).optional(),
+  }),
+  output: z.object({
+    route: z.string(),
+    /** False when no case matched and `default` was used. */
+    matched: z.boolean(),
+    /** Index of the matching case, or null. */
+    caseIndex: z.number().int().nullable(),
+  }),
+  metadata: { operation: "decision" },
+} as const;
+
+/**
+ * True when `value` satisfies every test given in `condition` (an empty condition always holds).
+ * Numeric tests need a number, `matches` a string; otherwise they fail (never throw).
+ *
+ * @example
+ * ```ts
+ * matchesCondition(7, { gte: 5, lt: 10 }); // true
+ * matchesCondition("urgent: disk", { matches: "^urgent" }); // true
+ * ```
+ */
+export function matchesCondition(value: unknown, condition: DecisionCondition): boolean {
+  const c = condition;
+  const num = typeof value === "number" ? value : undefined;
+  if (c.equals !== undefined && value !== c.equals) return false;
+  if (c.notEquals !== undefined && value === c.notEquals) return false;
+  if (c.in !== undefined && !c.in.some((candidate) => candidate === value)) return false;
+  if (c.gt !== undefined && !(num !== undefined && num > c.gt)) return false;
+  if (c.gte !== undefined && !(num !== undefined && num >= c.gte)) return false;
+  if (c.lt !== undefined && !(num !== undefined && num < c.lt)) return false;
+  if (c.lte !== undefined && !(num !== undefined && num <= c.lte)) return false;
+  if (c.matches !== undefined) {
+    if (typeof value !== "string") return false;
+    if (!new RegExp(c.matches).test(value)) return false;
+  }
+  return true;
+}
+
+/** The plugin type of {@link decisionPlugin}. */
+export type DecisionPlugin = StepPlugin<
+  typeof decisionContract.input,
+  typeof decisionContract.output
+>;
+
+/**
+ * The `ordo.decision` plugin: the first case whose condition holds wins; else `default`; else the
+ * step fails without retry (a decision with no route is a pipeline bug, retrying cannot help).
+ *
+ * @example
+ * ```ts
+ * import { decisionPlugin } from "@ordo/step-http";
+ * worker.register(decisionPlugin);
+ * // input { value: 0.93, cases: [{ when: { gte: 0.9 }, route: "auto" }], default: "review" }
+ * // output { route: "auto", matched: true, caseIndex: 0 }
+ * ```
+ */
+export const decisionPlugin: DecisionPlugin = defineStep({
+  ...decisionContract,
+  async run(input, ctx) {
+    for (const [index, c] of input.cases.entries()) {
+      let holds: boolean;
+      try {
+        holds = matchesCondition(input.value, c.when);
+      } catch (error) {
+        throw new NonRetryableError(
+          `step ${ctx.stepId}: case ${index} has an invalid rule: ${String(error)}`,
+          {
+            details: { stepId: ctx.stepId, caseIndex: index },
+          },
+        );
+      }
+      if (holds) {
+        ctx.logger.info("decision matched", { route: c.route, caseIndex: index });
+        return { route: c.route, matched: true, caseIndex: index };
+      }
+    }
+    if (input.default === undefined) {
+      throw new NonRetryableError(
+        `step ${ctx.stepId}: no case matched and there is no default route`,
+        {
+          details: { stepId: ctx.stepId },
+        },
+      );
+    }
+    return { route: input.default, matched: false, caseIndex: null };
+  },
+});
