@@ -1,5 +1,6 @@
 /** Graph checks: duplicate ids, unknown and self dependencies, cycles (with their path). */
 import { formatJsonPath } from "./json-path.js";
+import { didYouMean } from "./suggest.js";
 import type { IrIssue, PipelineView, StepView } from "./validate-view.js";
 
 /** @internal */
@@ -39,7 +40,7 @@ function checkDependencies(view: PipelineView): IrIssue[] {
         issues.push({
           code: "IR_UNKNOWN_DEPENDENCY",
           path,
-          message: `step '${step.id ?? `#${step.index}`}' depends on '${dep}', which is not a step of this pipeline (known: ${[...view.byId.keys()].join(", ")})`,
+          message: `step '${step.id ?? `#${step.index}`}' depends on '${dep}', which is not a step of this pipeline${didYouMean(dep, view.byId.keys())}`,
         });
       }
     });

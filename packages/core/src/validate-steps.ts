@@ -16,6 +16,7 @@ import type { JsonSchema, JsonValue } from "./json.js";
 import { formatJsonPath } from "./json-path.js";
 import { deref, isObject, schemaAtPath } from "./json-schema.js";
 import { isSchemaAssignable } from "./schema-assignable.js";
+import { didYouMean } from "./suggest.js";
 import type { IrIssue, PipelineView, StepView } from "./validate-view.js";
 
 type Ancestors = (step: StepView) => ReadonlySet<string>;
@@ -64,10 +65,24 @@ export function describeSchema(schema: JsonSchema): string {
   return "any";
 }
 
-/** Names of the properties a schema declares (for "did you mean" hints). */
-function fieldsOf(schema: JsonSchema | undefined): string {
-  const props = schema?.properties;
-  return isObject(props) ? Object.keys(props).join(", ") || "none" : "unknown";
+/** Names of the properties a schema declares (for hints). */
+function propertyNames(schema: JsonSchema | undefined): string[] {
+  const node = schema === undefined ? undefined : deref(schema, schema);
+  const props = isObject(node) ? node.properties : undefined;
+  return isObject(props) ? Object.keys(props) : [];
+}
+
+/** Where a path stops existing in a schema, with a hint from the fields that do exist there. */
+function missingFieldHint(schema: JsonSchema, path: readonly PathSegment[]): string {
+  for (let depth = 0; depth < path.length; depth++) {
+    if (schemaAtPath(schema, path.slice(0, depth + 1)) !== undefined) continue;
+    const parent = schemaAtPath(schema, path.slice(0, depth));
+    const names = propertyNames(parent);
+    const segment = String(path[depth]);
+    const known = names.length > 0 ? ` (fields there: ${names.join(", ")})` : "";
+    return `'${segment}' does not exist${didYouMean(segment, names) || known}`;
+  }
+  return "the field does not exist";
 }
 
 interface RefContext {
@@ -94,7 +109,7 @@ function checkRef(ref: CollectedRef, ctx: RefContext, issues: IrIssue[]): JsonSc
       issues.push({
         code: ctx.step === undefined ? "IR_UNKNOWN_OUTPUT_STEP" : "IR_BINDING_UNKNOWN_STEP",
         path,
-        message: `binding "${ref.path}" reads step '${target.stepId}', which is not a step of this pipeline`,
+        message: `binding "${ref.path}" reads step '${target.stepId}', which is not a step of this pipeline${didYouMean(target.stepId, ctx.view.byId.keys())}`,
       });
       return undefined;
     }
@@ -115,7 +130,7 @@ function checkRef(ref: CollectedRef, ctx: RefContext, issues: IrIssue[]): JsonSc
     issues.push({
       code: "IR_BINDING_UNKNOWN_FIELD",
       path,
-      message: `binding "${ref.path}" names a field ${where} does not have (top-level fields: ${fieldsOf(source)})`,
+      message: `binding "${ref.path}" names a field ${where} does not have: ${missingFieldHint(source, target.path)}`,
     });
   }
   return at;
@@ -204,7 +219,7 @@ function checkKeys(
     issues.push({
       code: codes.unknown,
       path: formatJsonPath([...where, name]),
-      message: `${label} '${name}' is not declared by the step's schema (declared: ${fieldsOf(schema)})`,
+      message: `${label} '${name}' is not declared by the step's schema${didYouMean(name, propertyNames(schema)) || ` (declared: ${propertyNames(schema).join(", ")})`}`,
     });
   }
 }

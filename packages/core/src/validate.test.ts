@@ -266,6 +266,45 @@ describe("validatePipeline", () => {
   });
 });
 
+describe("issue messages", () => {
+  it("suggest the closest existing id or field", () => {
+    const result = validatePipeline(
+      pipeline(
+        [
+          step("retrieve", {
+            schemas: { input: {}, output: objectSchema({ documents: { type: "array" } }) },
+          }),
+          step("answer", {
+            dependsOn: ["retreive"],
+            inputs: { docs: { $ref: "steps.retrieve.output.documnts" } },
+          }),
+        ],
+        { output: { text: { $ref: "steps.answr.output" } } },
+      ),
+    );
+    const messages = result.issues.map((issue) => issue.message);
+    expect(messages).toEqual([
+      expect.stringContaining("did you mean 'retrieve'?"),
+      expect.stringContaining("not among its (transitive) dependencies"),
+      expect.stringContaining("did you mean 'answer'?"),
+    ]);
+    const field = validatePipeline(
+      pipeline([
+        step("retrieve", {
+          schemas: { input: {}, output: objectSchema({ documents: { type: "array" } }) },
+        }),
+        step("answer", {
+          dependsOn: ["retrieve"],
+          inputs: { docs: { $ref: "steps.retrieve.output.documnts" } },
+        }),
+      ]),
+    );
+    expect(field.issues[0]?.message).toContain(
+      "'documnts' does not exist; did you mean 'documents'?",
+    );
+  });
+});
+
 describe("parsePipeline", () => {
   it("returns the IR when valid", () => {
     expect(parsePipeline(pipeline([step("a")])).steps[0]?.id).toBe("a");

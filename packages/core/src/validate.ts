@@ -38,7 +38,7 @@ function shapeIssues(error: z.ZodError): IrIssue[] {
     issues.push({
       code: "IR_INVALID",
       path: formatJsonPath(path),
-      message: `${formatJsonPath(path)}: ${issue.message}`,
+      message: issue.message,
     });
   }
   return issues;
