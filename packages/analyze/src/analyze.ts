@@ -14,7 +14,7 @@ import { type Diagnostic, diagnosticAt, sortDiagnostics } from "./diagnostic.js"
 import { findPipelineFiles } from "./discover.js";
 import { nodeForIssue, nodeForStep } from "./issue-map.js";
 import { collectPipelines, compilePipelineExport } from "./pipelines.js";
-import { createAnalysisProject } from "./project.js";
+import { createAnalysisProject, groupByTsconfig } from "./project.js";
 import { checkChain } from "./static-checks.js";
 import { typeDiagnostics } from "./type-diagnostics.js";
 
@@ -56,14 +56,21 @@ export async function analyzeFiles(
   const cwd = options.cwd ?? process.cwd();
   const files = await expandPaths(paths.length === 0 ? [cwd] : paths, cwd);
   if (files.length === 0) return [];
-  const project = createAnalysisProject(files, {
-    ...(options.tsconfig === undefined ? {} : { tsconfig: resolve(cwd, options.tsconfig) }),
-    ...(options.compilerOptions === undefined ? {} : { compilerOptions: options.compilerOptions }),
-  });
+  const groups: [string | undefined, string[]][] =
+    options.tsconfig === undefined
+      ? [...groupByTsconfig(files)].map(([tsconfig, group]) => [tsconfig || undefined, group])
+      : [[resolve(cwd, options.tsconfig), files]];
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
-    const source = project.getSourceFileOrThrow(file);
-    diagnostics.push(...(await analyzeFile(source, options)));
+  for (const [tsconfig, group] of groups) {
+    const project = createAnalysisProject(group, {
+      ...(tsconfig === undefined ? {} : { tsconfig }),
+      ...(options.compilerOptions === undefined
+        ? {}
+        : { compilerOptions: options.compilerOptions }),
+    });
+    for (const file of group) {
+      diagnostics.push(...(await analyzeFile(project.getSourceFileOrThrow(file), options)));
+    }
   }
   return sortDiagnostics(diagnostics);
 }

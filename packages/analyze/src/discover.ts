@@ -9,7 +9,8 @@ import { join } from "node:path";
 const SKIPPED_DIRS = new Set(["node_modules", "dist", "build", "coverage"]);
 const TS_FILE = /\.(?:m?ts|tsx)$/;
 const NOT_MODULE = /(?:\.d\.ts|\.test\.ts|\.test-d\.ts|\.spec\.ts)$/;
-const SDK_IMPORT = /(?:from\s*|import\s*\(\s*)["']@ordo\/sdk(?:\/[^"']*)?["']/;
+/** A real import statement (at a line start, so examples in doc comments do not count). */
+const SDK_IMPORT = /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']@ordo\/sdk(?:\/[^"']*)?["']/m;
 
 /**
  * Pipeline module candidates under `root` (absolute paths, sorted).

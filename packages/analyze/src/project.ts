@@ -23,6 +23,9 @@ export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
 /** Options that would make analysis write files or reject files outside a project's rootDir. */
 const NO_EMIT: ts.CompilerOptions = {
   noEmit: true,
+  rootDir: undefined,
+  outDir: undefined,
+  tsBuildInfoFile: undefined,
   composite: false,
   declaration: false,
   declarationMap: false,
@@ -52,6 +55,20 @@ export function createAnalysisProject(
   });
   for (const file of files) project.addSourceFileAtPath(file);
   return project;
+}
+
+/**
+ * Files grouped by the tsconfig that applies to each (nearest one with compilerOptions), so a
+ * package file is checked with its package's options and a loose script with the defaults.
+ * Key `""` holds files no tsconfig applies to.
+ */
+export function groupByTsconfig(files: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const key = findTsconfig(dirname(file)) ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  return groups;
 }
 
 /** Nearest tsconfig.json at or above `dir` that declares compilerOptions. */

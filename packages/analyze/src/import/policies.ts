@@ -175,37 +175,12 @@ export function mapConcurrency(value: unknown, path: string, log: IssueLog): Map
     log,
   );
   const leaseSeconds = numberAt(reader.take("leaseSeconds"), reader.pathOf("leaseSeconds"), log);
-  const limits: ConcurrencyLimit[] = [];
-  for (const [field, scope] of LIMIT_FIELDS) {
-    const limit = numberAt(reader.take(field), reader.pathOf(field), log);
-    if (limit === undefined) continue;
-    if (limit < 1) {
-      log.warn(reader.pathOf(field), `${field} ${limit} is not a positive limit; ignored`);
-      continue;
-    }
-    limits.push(withRetryAfter({ scope, limit: Math.floor(limit) }, retryAfterMs));
-  }
-  for (const field of ["maxDegreeOfParallelism", "jitter", "maxJitterMs"]) {
-    if (reader.take(field) !== undefined) {
-      log.warn(
-        reader.pathOf(field),
-        `${field} has no Ordo equivalent (worker concurrency is set on the worker); ignored`,
-      );
-    }
-  }
+  const limits = directLimits(reader, retryAfterMs, log);
+  const rules = concurrencyRules(reader, log);
+  reader.reportUnknown(log, "concurrency");
   const direct = new Set(limits.map((limit) => limit.scope));
   const custom: CustomPolicyRef[] = [];
   let ruleLeaseSeconds: number | undefined;
-  const rules = readPolicies(reader.take("policies"), reader.pathOf("policies"), log);
-  const throttleRules = reader.take("throttleRules");
-  if (Array.isArray(throttleRules)) {
-    throttleRules.forEach((rule, index) => {
-      const rulePath = childPath(reader.pathOf("throttleRules"), index);
-      if (isObject(rule))
-        rules.push({ name: "concurrency.throttle", config: rule, path: rulePath });
-    });
-  }
-  reader.reportUnknown(log, "concurrency");
   for (const rule of rules) {
     const name = rule.name.toLowerCase();
     if (ADMISSION_POLICIES.has(name)) {
@@ -228,6 +203,48 @@ export function mapConcurrency(value: unknown, path: string, log: IssueLog): Map
     custom,
     ...(seconds === undefined || seconds <= 0 ? {} : { leaseMs: Math.round(seconds * 1000) }),
   };
+}
+
+/** The eight `max*Concurrency` fields as limits; worker-local fields are reported. */
+function directLimits(
+  reader: PropertyReader,
+  retryAfterMs: number | undefined,
+  log: IssueLog,
+): ConcurrencyLimit[] {
+  const limits: ConcurrencyLimit[] = [];
+  for (const [field, scope] of LIMIT_FIELDS) {
+    const limit = numberAt(reader.take(field), reader.pathOf(field), log);
+    if (limit === undefined) continue;
+    if (limit < 1) {
+      log.warn(reader.pathOf(field), `${field} ${limit} is not a positive limit; ignored`);
+      continue;
+    }
+    limits.push(withRetryAfter({ scope, limit: Math.floor(limit) }, retryAfterMs));
+  }
+  for (const field of ["maxDegreeOfParallelism", "jitter", "maxJitterMs"]) {
+    if (reader.take(field) !== undefined) {
+      log.warn(
+        reader.pathOf(field),
+        `${field} has no Ordo equivalent (worker concurrency is set on the worker); ignored`,
+      );
+    }
+  }
+  return limits;
+}
+
+/** `policies` entries plus `throttleRules` (plain throttle configs) in document order. */
+function concurrencyRules(reader: PropertyReader, log: IssueLog): PolicyEntry[] {
+  const rules = readPolicies(reader.take("policies"), reader.pathOf("policies"), log);
+  const throttleRules = reader.take("throttleRules");
+  if (Array.isArray(throttleRules)) {
+    for (const [index, rule] of throttleRules.entries()) {
+      const rulePath = childPath(reader.pathOf("throttleRules"), index);
+      if (isObject(rule))
+        rules.push({ name: "concurrency.throttle", config: rule, path: rulePath });
+      else log.warn(rulePath, "throttle rule must be an object; ignored");
+    }
+  }
+  return rules;
 }
 
 function withRetryAfter(
