@@ -152,7 +152,7 @@ export const sentiment = defineStep({
   metadata: { provider: "acme-nlp", operation: "sentiment" },
   async run({ text }) {
     const score = text.includes("great") ? 1 : 0;
-    return { score, label: score > 0 ? "pos" : "neu" };
+    return { score, label: score > 0 ? ("pos" as const) : ("neu" as const) };
   },
 });
 

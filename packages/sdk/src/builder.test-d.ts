@@ -101,6 +101,30 @@ describe("typed scope", () => {
     );
   });
 
+  test("literal and enum inputs of third-party plugins keep their literal types", () => {
+    const translate = defineStep({
+      type: "acme.translate",
+      version: "1.0.0",
+      input: z.object({ text: z.string(), to: z.enum(["en", "de"]) }),
+      output: z.object({ text: z.string() }),
+      async run({ text }) {
+        return { text };
+      },
+    });
+    base.step(
+      "t",
+      use(translate, ($) => ({ text: $.input.q, to: "de" })),
+    );
+    base.step(
+      "t",
+      use(translate, ($) => ({
+        text: $.input.q,
+        // @ts-expect-error Type '"fr"' is not assignable to type 'Bindable<"en" | "de">'
+        to: "fr",
+      })),
+    );
+  });
+
   test("an optional source fits an optional input", () => {
     withS.step(
       "t",

@@ -95,9 +95,17 @@ export function makeSpec<TScope, TOutput>(
  * //      inputs: { text: { $ref: "input.q" } }, config: { language: "en" }, ... }
  * ```
  */
-export function use<TIn extends z.ZodType, TOut extends z.ZodType, TConf extends z.ZodType, TScope>(
+export function use<
+  TIn extends z.ZodType,
+  TOut extends z.ZodType,
+  TConf extends z.ZodType,
+  TScope,
+  // A type parameter (not the plain return type) keeps literals such as "en" from widening to
+  // string before they are checked against the input schema's literal/enum types.
+  const TBind extends BindableInputs<z.input<TIn>>,
+>(
   step: StepContract<TIn, TOut, TConf>,
-  bind: ($: TScope) => BindableInputs<z.input<TIn>>,
+  bind: ($: TScope) => TBind,
   ...options: Record<string, never> extends z.input<TConf>
     ? [options?: UseOptions<z.input<TConf>>]
     : [options: UseOptions<z.input<TConf>>]
