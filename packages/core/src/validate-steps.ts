@@ -237,6 +237,19 @@ function checkConfigTypes(step: StepView, schema: JsonSchema, issues: IrIssue[])
   }
 }
 
+/** Config holds literals: a `$ref`/`$template` there would silently stay unresolved text. */
+function checkConfigBindings(step: StepView, issues: IrIssue[]): void {
+  for (const [name, value] of Object.entries(step.config)) {
+    for (const ref of collectRefs(value as ValueExpr)) {
+      issues.push({
+        code: "IR_INVALID_CONFIG",
+        path: formatJsonPath(["steps", step.index, "config", name, ...ref.location]),
+        message: `config is not resolved: "${ref.path}" would reach the plugin as a literal object; move the binding to the step inputs`,
+      });
+    }
+  }
+}
+
 /** @internal Every per-step and output-mapping issue. */
 export function checkSteps(view: PipelineView): IrIssue[] {
   const issues: IrIssue[] = [];
@@ -251,6 +264,7 @@ export function checkSteps(view: PipelineView): IrIssue[] {
       const codes = { missing: "IR_MISSING_REQUIRED_INPUT", unknown: "IR_UNKNOWN_INPUT" } as const;
       checkKeys(step.inputs, step.inputSchema, where, codes, issues);
     }
+    checkConfigBindings(step, issues);
     if (step.configSchema !== undefined) {
       const codes = { missing: "IR_INVALID_CONFIG", unknown: "IR_INVALID_CONFIG" } as const;
       checkKeys(step.config, step.configSchema, ["steps", step.index, "config"], codes, issues);

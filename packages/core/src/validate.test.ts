@@ -245,6 +245,20 @@ describe("validatePipeline", () => {
     ]);
   });
 
+  it("rejects bindings in config, which is never resolved", () => {
+    const s = step("a", {
+      config: {
+        model: { $ref: "input.model" },
+        nested: [{ $template: "{{input.x}}" }],
+        raw: { $literal: { $ref: "x" } },
+      },
+    });
+    expect(issuesOf(pipeline([s]))).toEqual([
+      "IR_INVALID_CONFIG $.steps[0].config.model",
+      "IR_INVALID_CONFIG $.steps[0].config.nested[0]",
+    ]);
+  });
+
   it("checks the output mapping", () => {
     const issues = issuesOf(
       pipeline(
