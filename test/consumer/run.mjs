@@ -82,7 +82,11 @@ check("the compiled pipeline runs and produces valid IR", () => {
   if (!out.includes("fingerprint")) throw new Error(`unexpected output: ${out}`);
 });
 check("the installed `ordo` binary compiles the pipeline module", () => {
-  const out = run(join(app, "node_modules/.bin/ordo"), ["compile", "dist/pipeline.js", "--json"], app);
+  const out = run(
+    join(app, "node_modules/.bin/ordo"),
+    ["compile", "dist/pipeline.js", "--json"],
+    app,
+  );
   const parsed = JSON.parse(out);
   const first = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!/^[0-9a-f]{64}$/.test(first.fingerprint)) throw new Error(`bad fingerprint in ${out}`);
