@@ -33,7 +33,15 @@ export type CompiledPipeline =
     }
   | { readonly ok: false; readonly exportName: string; readonly issues: readonly IrIssue[] };
 
-/** True for a raw IR document (any object with `ordo: 1`; validity is checked later). */
+/**
+ * True for a raw IR document (any object with `ordo: 1`; validity is checked later).
+ *
+ * @example
+ * ```ts
+ * import { isRawIr } from "@ordo/analyze";
+ * isRawIr(JSON.parse(text)); // true for a compiled .dag.json document
+ * ```
+ */
 export function isRawIr(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as { ordo?: unknown }).ordo === 1;
 }

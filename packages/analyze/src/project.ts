@@ -9,7 +9,15 @@ import { dirname, join, resolve } from "node:path";
 import { OrdoError } from "@ordo/core";
 import { Project, ts } from "ts-morph";
 
-/** Compiler options used when no tsconfig.json applies. */
+/**
+ * Compiler options used when no tsconfig.json applies.
+ *
+ * @example
+ * ```ts
+ * import { analyzeFiles, DEFAULT_COMPILER_OPTIONS } from "@ordo/analyze";
+ * await analyzeFiles(["p.pipeline.ts"], { compilerOptions: { ...DEFAULT_COMPILER_OPTIONS, strict: false } });
+ * ```
+ */
 export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.NodeNext,
@@ -71,7 +79,16 @@ export function groupByTsconfig(files: readonly string[]): Map<string, string[]>
   return groups;
 }
 
-/** Nearest tsconfig.json at or above `dir` that declares compilerOptions. */
+/**
+ * Nearest tsconfig.json at or above `dir` that declares compilerOptions (or extends another);
+ * solution-style configs with only `references` are skipped.
+ *
+ * @example
+ * ```ts
+ * import { findTsconfig } from "@ordo/analyze";
+ * findTsconfig("/repo/packages/app/src"); // "/repo/packages/app/tsconfig.json"
+ * ```
+ */
 export function findTsconfig(dir: string): string | undefined {
   let current = resolve(dir);
   for (;;) {

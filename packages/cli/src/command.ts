@@ -13,7 +13,15 @@
 import { OrdoError } from "@ordo/core";
 import type { CliIO } from "./io.js";
 
-/** Process exit codes of every command. */
+/**
+ * Process exit codes of every command.
+ *
+ * @example
+ * ```ts
+ * import { EXIT, main, processIO } from "@ordo/cli";
+ * if ((await main(["check"], processIO())) === EXIT.INVALID) console.error("fix the errors above");
+ * ```
+ */
 export const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
 
 /** One `--flag` of a command. */

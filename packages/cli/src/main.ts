@@ -146,7 +146,15 @@ function issuesOf(
 
 let version: string | undefined;
 
-/** The version of `@ordo/cli`, read once from its package.json (one level above src/ and dist/). */
+/**
+ * The version of `@ordo/cli`, read once from its package.json (one level above src/ and dist/).
+ *
+ * @example
+ * ```ts
+ * import { cliVersion } from "@ordo/cli";
+ * console.log(cliVersion()); // "0.1.0"
+ * ```
+ */
 export function cliVersion(): string {
   if (version === undefined) {
     const url = new URL("../package.json", import.meta.url);

@@ -9,7 +9,19 @@ import type { PipelineIR, StepIR } from "@ordo/core";
 /** Output formats of {@link renderGraph}. */
 export type GraphFormat = "mermaid" | "dot";
 
-/** Renders the DAG of `ir` in `format`; output ends with a newline. */
+/**
+ * Renders the DAG of `ir` in `format`; output ends with a newline.
+ *
+ * @example
+ * ```ts
+ * import { renderGraph } from "@ordo/cli";
+ * console.log(renderGraph(qa.compile(), "mermaid"));
+ * // flowchart TD
+ * //   s0["<b>retrieve</b><br/>ordo.rag.retrieve"]
+ * //   s1["<b>answer</b><br/>ordo.llm.chat"]
+ * //   s0 --> s1
+ * ```
+ */
 export function renderGraph(ir: PipelineIR, format: GraphFormat): string {
   return format === "dot" ? renderDot(ir) : renderMermaid(ir);
 }

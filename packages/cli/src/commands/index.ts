@@ -20,7 +20,16 @@ import { graphCommand } from "./graph.js";
 import { importCommand } from "./import.js";
 import { validateCommand } from "./validate.js";
 
-/** Every command of the `ordo` binary, in `--help` order. */
+/**
+ * Every command of the `ordo` binary, in `--help` order.
+ *
+ * @example
+ * ```ts
+ * import { COMMANDS, main, memoryIO } from "@ordo/cli";
+ * console.log(COMMANDS.map((command) => command.name)); // ["compile", "check", ...]
+ * await main(["hello", "x"], memoryIO(), [...COMMANDS, helloCommand]); // with an extra command
+ * ```
+ */
 export const COMMANDS: readonly Command[] = [
   compileCommand,
   checkCommand,
