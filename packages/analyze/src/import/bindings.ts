@@ -44,9 +44,12 @@ function matchPrefix(text: string, prefixes: readonly string[]): string | undefi
   return prefixes.find((prefix) => lower.startsWith(prefix));
 }
 
-/** `a.b[0].c` -> `["a", "b", "0", "c"]`; undefined when malformed (empty segment). */
+/** `a.b[0].c` -> `["a", "b", "0", "c"]`, `[1]` -> `["1"]`; undefined when malformed (empty segment). */
 export function splitPath(path: string): string[] | undefined {
-  const segments = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+  const segments = path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .replace(/^\./, "")
+    .split(".");
   return segments.length > 0 && segments.every((segment) => segment.length > 0)
     ? segments
     : undefined;
