@@ -20,6 +20,7 @@ beforeAll(async () => {
   server = await startOpenAiServer({
     models: {
       "json-broken": { responder: () => "not json" },
+      "json-wrong": { responder: () => ({ label: "maybe" }) },
       "slow-model": { latencyMs: 2_000 },
     },
   });
@@ -140,6 +141,20 @@ describe("ordo.llm plugin", () => {
     expect(!first.ok && isOrdoError(first.error) && first.error.retryable).toBe(true);
     await tryRunStep(plugin, { prompt: "x" }, { config });
     expect(chatRequests()).toHaveLength(2);
+  });
+
+  it("rejects a JSON answer that does not match the schema", async () => {
+    const result = await tryRunStep(
+      createLlmStep(),
+      { prompt: "x" },
+      {
+        config: {
+          providers: [local("l", ["json-wrong"])],
+          responseFormat: responseFormatOf("v", z.object({ label: z.enum(["spam", "ham"]) })),
+        },
+      },
+    );
+    expect(!result.ok && isOrdoError(result.error) && result.error.code).toBe("OUTPUT_INVALID");
   });
 
   it("maps a 429 to RetryAfterError with the header's delay", async () => {

@@ -10,7 +10,6 @@ import {
   type StepContext,
   type StepPlugin,
 } from "@ordo/step";
-import { z } from "zod";
 import { InMemoryLlmCache, type LlmCache, type LlmCacheEntry, llmCacheKey } from "./cache.js";
 import {
   type CallFailure,
@@ -32,6 +31,7 @@ import {
   type ModelPrice,
 } from "./contract.js";
 import { costUsd, DEFAULT_PRICES } from "./prices.js";
+import { structuredOf } from "./structured.js";
 
 /** Options of {@link createLlmStep}: worker-side settings that never enter the IR. */
 export interface LlmStepOptions {
@@ -116,35 +116,6 @@ function paramsOf(input: LlmInput, config: LlmConfig): ChatParams {
   };
 }
 
-/** Parses and validates a structured answer; an invalid one is retryable (models vary). */
-function structuredOf(text: string, config: LlmConfig, ctx: Ctx): unknown {
-  if (config.responseFormat === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new OrdoError("OUTPUT_INVALID", `step ${ctx.stepId}: the model answered non-JSON text`, {
-      retryable: true,
-      details: { stepId: ctx.stepId, text: text.slice(0, 200) },
-    });
-  }
-  const schema = z.fromJSONSchema(
-    config.responseFormat.schema as Parameters<typeof z.fromJSONSchema>[0],
-  );
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new OrdoError(
-      "OUTPUT_INVALID",
-      `step ${ctx.stepId}: the answer does not match ${config.responseFormat.name}: ${parsed.error.message}`,
-      {
-        retryable: true,
-        details: { stepId: ctx.stepId, issues: parsed.error.issues.map((i) => i.message) },
-      },
-    );
-  }
-  return parsed.data;
-}
-
 function outputOf(
   entry: LlmCacheEntry,
   cached: boolean,
@@ -159,7 +130,7 @@ function outputOf(
       model: entry.model,
     });
   }
-  const json = structuredOf(entry.text, config, ctx);
+  const json = structuredOf(entry.text, config.responseFormat, ctx);
   const output: LlmOutput = {
     text: entry.text,
     ...(json === undefined ? {} : { json }),
