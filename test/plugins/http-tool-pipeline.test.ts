@@ -51,7 +51,8 @@ describe("HTTP tools in pipelines", () => {
     expect([step.type, step.typeVersion]).toEqual(["acme.user", "1.0.0"]);
     expect(step.schemas.output).toEqual(z.toJSONSchema(getUser.output, { io: "output" }));
     const input = resolveValue(step.inputs, { input: { userId: "u 1" }, steps: {} });
-    const { output } = await runStep(getUser, input);
+    // the IR resolves to JSON; runStep validates it against the plugin's input schema
+    const { output } = await runStep(getUser, input as z.input<typeof getUser.input>);
     expect(output.body).toEqual({ path: "/users/u%201", name: "Ada" });
     expect(resolveValue(ir.output ?? {}, { input: {}, steps: { user: output } })).toEqual({
       name: "Ada",
@@ -70,7 +71,10 @@ describe("HTTP tools in pipelines", () => {
     const step = ir.steps[0]!;
     expect(step.config).toEqual({ okStatuses: [200] });
     const input = resolveValue(step.inputs, { input: { q: "x y" }, steps: {} });
-    const { output } = await runStep(createHttpToolStep(), input, { config: step.config });
+    const plugin = createHttpToolStep();
+    const { output } = await runStep(plugin, input as z.input<typeof plugin.input>, {
+      config: step.config,
+    });
     expect(output.body).toEqual({ path: "/search?q=x+y", name: "Ada" });
   });
 });
