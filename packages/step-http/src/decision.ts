@@ -87,7 +87,7 @@ export type DecisionPlugin = StepPlugin<
  * @example
  * ```ts
  * import { decisionPlugin } from "@ordo/step-http";
- * worker.register(decisionPlugin);
+ * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [decisionPlugin] });
  * // input { value: 0.93, cases: [{ when: { gte: 0.9 }, route: "auto" }], default: "review" }
  * // output { route: "auto", matched: true, caseIndex: 0 }
  * ```

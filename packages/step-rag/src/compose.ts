@@ -82,7 +82,7 @@ export type RagComposeStepPlugin = StepPlugin<
  * @example
  * ```ts
  * import { ragComposeStep } from "@ordo/step-rag";
- * worker.register(ragComposeStep);
+ * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragComposeStep] });
  * ```
  */
 export const ragComposeStep: RagComposeStepPlugin = defineStep({

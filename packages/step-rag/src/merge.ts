@@ -65,7 +65,7 @@ export type RagMergeStepPlugin = StepPlugin<
  * @example
  * ```ts
  * import { ragMergeStep } from "@ordo/step-rag";
- * worker.register(ragMergeStep);
+ * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragMergeStep] });
  * ```
  */
 export const ragMergeStep: RagMergeStepPlugin = defineStep({
