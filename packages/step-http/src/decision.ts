@@ -86,6 +86,7 @@ export type DecisionPlugin = StepPlugin<
  *
  * @example
  * ```ts
+ * import { createWorker } from "@ordo/runtime";
  * import { decisionPlugin } from "@ordo/step-http";
  * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [decisionPlugin] });
  * // input { value: 0.93, cases: [{ when: { gte: 0.9 }, route: "auto" }], default: "review" }

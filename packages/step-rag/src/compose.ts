@@ -81,6 +81,7 @@ export type RagComposeStepPlugin = StepPlugin<
  *
  * @example
  * ```ts
+ * import { createWorker } from "@ordo/runtime";
  * import { ragComposeStep } from "@ordo/step-rag";
  * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragComposeStep] });
  * ```

@@ -64,6 +64,7 @@ export type RagMergeStepPlugin = StepPlugin<
  *
  * @example
  * ```ts
+ * import { createWorker } from "@ordo/runtime";
  * import { ragMergeStep } from "@ordo/step-rag";
  * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragMergeStep] });
  * ```
