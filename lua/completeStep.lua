@@ -7,7 +7,8 @@
 --   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
 -- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token   ARGV[4] output JSON
 -- ARGV[5] workerId      ARGV[6] max steps to claim next (0 = none)   ARGV[7] default lease ms
--- Returns: {"OK", finalStatus or "", items} (items as in claimSteps)
+-- Returns: {"OK", finalStatus or "", items, facts} (items as in claimSteps; facts, only when this
+--   call finalized: {inputJson, step, status, outputJson or "", ...} for the fingerprint)
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
 -- Ledger: step.completed; step.skipped for dependents skipped by their trigger rule;
 --   execution.<status> on finalization; step.stale_rejected when the token does not match;
@@ -29,4 +30,6 @@ emit(exec, 'step.completed', step, redis.call('HGET', K.att, m) or '1', ARGV[5],
 local made = settle(exec, fp, step, true, 'completed')
 local final = finalize(exec) or ''
 local items = claim_with_upkeep(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), made)
-return { 'OK', final, items }
+local facts = {}
+if final ~= '' then facts = final_facts(exec, fp) end
+return { 'OK', final, items, facts }

@@ -11,7 +11,8 @@
 -- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token
 -- ARGV[4] "retry" | "fail"   ARGV[5] retry delay ms   ARGV[6] error JSON   ARGV[7] error code
 -- ARGV[8] workerId   ARGV[9] max steps to claim next (0 = none)   ARGV[10] default lease ms
--- Returns: {"OK", finalStatus or "", items, outcome ("retry"|"failed"|"cancelled"), attempt}
+-- Returns: {"OK", finalStatus or "", items, outcome ("retry"|"failed"|"cancelled"), attempt, facts}
+--   (facts as in completeStep, only when this call finalized)
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
 -- Ledger: step.retry_scheduled | step.failed | step.cancelled; step.skipped for dependents;
 --   execution.<status> on finalization; step.stale_rejected; step.claimed for the next step(s).
@@ -45,4 +46,6 @@ else
   final = finalize(exec) or ''
 end
 local items = claim_with_upkeep(ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), made)
-return { 'OK', final, items, outcome, attempt }
+local facts = {}
+if final ~= '' then facts = final_facts(exec, fp) end
+return { 'OK', final, items, outcome, attempt, facts }

@@ -75,3 +75,17 @@ local function settle(exec, fp, step, ok, status)
   end
   return made_ready
 end
+
+-- Terminal facts for the execution fingerprint, returned by the script that finalized, so the
+-- worker computes the fingerprint without reading the execution back: {inputJson, step1, status1,
+-- output1 ('' when none), ...} in definition order. O(steps), once per execution.
+local function final_facts(exec, fp)
+  local facts = { xget(exec, 'input') }
+  for _, s in ipairs(csv(redis.call('HGET', K.def, fp .. ':steps'))) do
+    local m = exec .. '|' .. s
+    facts[#facts + 1] = s
+    facts[#facts + 1] = redis.call('HGET', K.st, m) or 'pending'
+    facts[#facts + 1] = redis.call('HGET', K.out, m) or ''
+  end
+  return facts
+end

@@ -5,7 +5,11 @@ import { isOrdoError } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDefinition } from "../../packages/runtime/src/engine/definition.js";
 import { decodeLedgerEntry } from "../../packages/runtime/src/engine/ledger.js";
-import { readExecution } from "../../packages/runtime/src/engine/state.js";
+import {
+  fingerprintOf,
+  fingerprintOfFacts,
+  readExecution,
+} from "../../packages/runtime/src/engine/state.js";
 import type { HotStore } from "../../packages/runtime/src/hot/hot-store.js";
 import { Keyspace } from "../../packages/runtime/src/hot/keys.js";
 import { RedisHotStore } from "../../packages/runtime/src/hot/redis-store.js";
@@ -110,6 +114,11 @@ describe("createExecution + claimSteps", () => {
     expect(r2.next[0]!.depOutputs).toEqual({ a: '{"v":"A"}', b: '{"v":"B"}' });
     const r3 = await t.complete(r2.next[0]!);
     expect(r3.finalStatus).toBe("completed");
+    // The finalizing call returns the facts; they give the same fingerprint as a full read.
+    expect(r3.facts?.steps.map((s) => s.status)).toEqual(["completed", "completed", "completed"]);
+    expect(fingerprintOfFacts(t.def.fingerprint, r3.facts!)).toBe(
+      fingerprintOf(await t.snapshot()),
+    );
     const events = await t.events();
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === "execution.completed")).toHaveLength(1);

@@ -17,8 +17,52 @@
  * await worker.close();
  * await client.close();
  * ```
+ *
+ * Without a Redis server: `createEmbeddedRuntime({ plugins })` (or omit `connection`: clients
+ * and workers then share the process-wide embedded engine).
  */
 
+// Durable store (MongoDB / SQLite) and ledger hash chain.
+export type {
+  AppendEventsResult,
+  ChainProblemCode,
+  ChainVerification,
+  DurableStore,
+  DurableStoreOptions,
+  ExecutionSnapshot,
+  LedgerEvent,
+  LedgerHead,
+  ListSnapshotsQuery,
+  MetricPoint,
+  MetricQuery,
+  MongoStoreOptions,
+  PayloadRef,
+  PutPayloadOptions,
+  ReadEventsQuery,
+  RemovalResult,
+  RetentionOptions,
+  SnapshotSummary,
+  SpanQuery,
+  SpanRecord,
+  SqliteStoreOptions,
+  StepSnapshot,
+  StoredPayload,
+  UnchainedLedgerEvent,
+  VerifyChainOptions,
+} from "./durable/index.js";
+export {
+  chainEvents,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  GENESIS_HASH,
+  hashLedgerEvent,
+  isPayloadRef,
+  openMongoStore,
+  openSqliteStore,
+  verifyChain,
+} from "./durable/index.js";
+// Embedded engine (Redis semantics in-process).
+export type { EmbeddedArg, EmbeddedRedisOptions } from "./embedded/index.js";
+export { EMBEDDED_COMMANDS, EmbeddedRedis } from "./embedded/index.js";
 export type {
   Client,
   ClientOptions,
@@ -26,6 +70,8 @@ export type {
   StartOptions,
 } from "./engine/client.js";
 export { createClient } from "./engine/client.js";
+export type { EmbeddedRuntime, EmbeddedRuntimeOptions } from "./engine/embedded-runtime.js";
+export { createEmbeddedRuntime } from "./engine/embedded-runtime.js";
 export type {
   EventsOptions,
   ExecutionHandle,
@@ -47,6 +93,7 @@ export { deriveExecutionStatus, executionFingerprint, isTerminalStep } from "./e
 export type { CloseOptions, Worker, WorkerOptions, WorkerStats } from "./engine/worker.js";
 export { createWorker } from "./engine/worker.js";
 export type { Connection } from "./hot/connection.js";
+export { defaultEmbeddedEngine } from "./hot/connection.js";
 export type { EmbeddedRedisLike } from "./hot/embedded-store.js";
 export type { HotStore, ScriptName } from "./hot/hot-store.js";
 export {

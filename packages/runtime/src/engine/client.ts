@@ -17,7 +17,8 @@ import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
-  readonly connection: Connection;
+  /** Hot state (see {@link Connection}); default: the process-wide embedded engine. */
+  readonly connection?: Connection;
   /** Key prefix; must match the workers'. Default `ordo`. */
   readonly prefix?: string;
   /** Partition count; must match the workers'. Default 16. */
@@ -223,6 +224,6 @@ function notFound(executionId: string): OrdoError {
  * console.log(await run.result()); // the pipeline's output mapping
  * ```
  */
-export function createClient(options: ClientOptions): Client {
+export function createClient(options: ClientOptions = {}): Client {
   return new ClientImpl(options);
 }

@@ -5,6 +5,7 @@
 import { canonicalJson, type JsonValue, sha256Hex } from "@ordo/core";
 import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
+import type { FinalFacts } from "../hot/scripts.js";
 import type { PreparedDefinition } from "./definition.js";
 
 /** Execution statuses. `running` until finalized; the other three are terminal. */
@@ -163,6 +164,18 @@ export async function readExecution(
     });
   });
   return { ...head, steps };
+}
+
+/** The execution fingerprint from the facts a finalizing script returned. */
+export function fingerprintOfFacts(definition: string, facts: FinalFacts): string {
+  const steps = new Map<string, FingerprintStep>();
+  for (const s of facts.steps) {
+    steps.set(s.id, {
+      status: s.status as StepStatus,
+      ...(s.outputJson === undefined ? {} : { output: JSON.parse(s.outputJson) as JsonValue }),
+    });
+  }
+  return executionFingerprint(definition, JSON.parse(facts.inputJson) as JsonValue, steps);
 }
 
 /** The execution fingerprint of a terminal snapshot. */

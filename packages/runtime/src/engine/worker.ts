@@ -12,15 +12,21 @@ import type { StepLogger, StepPlugin } from "@ordo/step";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
-import { type ClaimedStep, claimSteps, type FinalStatus, setFingerprint } from "../hot/scripts.js";
+import {
+  type ClaimedStep,
+  claimSteps,
+  type FinalFacts,
+  type FinalStatus,
+  setFingerprint,
+} from "../hot/scripts.js";
 import { DefinitionCache } from "./definition-cache.js";
-import { fingerprintOf, readExecution } from "./state.js";
+import { fingerprintOf, fingerprintOfFacts, readExecution } from "./state.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
-  /** Hot state (see {@link Connection}). */
-  readonly connection: Connection;
+  /** Hot state (see {@link Connection}); default: the process-wide embedded engine. */
+  readonly connection?: Connection;
   /** Step plugins this worker runs, matched by type and major version. */
   readonly plugins: readonly StepPlugin[];
   /** Attempts in flight at once. Default 10. */
@@ -227,7 +233,8 @@ class WorkerImpl implements Worker {
       if (result === undefined) return;
       if ("outcome" in result) this.stats.failed++;
       else this.stats.completed++;
-      if (result.finalStatus !== undefined) this.onFinalized(current, result.finalStatus);
+      if (result.finalStatus !== undefined)
+        this.onFinalized(current, result.finalStatus, result.facts);
       item = result.next[0];
       if (item !== undefined) this.stats.claimed++;
       // claimNext is 1, so at most one item comes back; extra items would be a script bug.
@@ -236,17 +243,19 @@ class WorkerImpl implements Worker {
   }
 
   /** The finalizing worker stores the execution fingerprint (any reader can recompute it too). */
-  private onFinalized(item: ClaimedStep, status: FinalStatus): void {
+  private onFinalized(item: ClaimedStep, status: FinalStatus, facts: FinalFacts | undefined): void {
     this.stats.finalized++;
     const keys = this.keyspace.part(item.partition);
     void (async () => {
-      const def = await this.defs.get(this.store, keys, item.fingerprint);
-      const snapshot = await readExecution(this.store, keys, item.executionId, def);
-      if (snapshot === null) return;
-      await setFingerprint(this.store, keys, {
-        executionId: item.executionId,
-        fingerprint: fingerprintOf(snapshot),
-      });
+      let fingerprint: string;
+      if (facts !== undefined) fingerprint = fingerprintOfFacts(item.fingerprint, facts);
+      else {
+        const def = await this.defs.get(this.store, keys, item.fingerprint);
+        const snapshot = await readExecution(this.store, keys, item.executionId, def);
+        if (snapshot === null) return;
+        fingerprint = fingerprintOf(snapshot);
+      }
+      await setFingerprint(this.store, keys, { executionId: item.executionId, fingerprint });
       this.logger.debug("execution finalized", { executionId: item.executionId, status });
     })().catch((error) =>
       this.logger.warn("fingerprint not stored", { message: (error as Error).message }),

@@ -146,10 +146,34 @@ export async function claimSteps(
   return decodeItems(keys.partition, reply[1]);
 }
 
+/** Terminal facts returned by the call that finalized an execution (for its fingerprint). */
+export interface FinalFacts {
+  readonly inputJson: string;
+  /** Every step in definition order; `outputJson` only for steps with an output. */
+  readonly steps: readonly { id: string; status: string; outputJson?: string }[];
+}
+
 /** Result of complete/fail: the finalization (if this call ended the execution) and next claims. */
 export interface SettleResult {
   readonly finalStatus: FinalStatus | undefined;
   readonly next: ClaimedStep[];
+  /** Present when this call finalized the execution. */
+  readonly facts?: FinalFacts;
+}
+
+function decodeFacts(raw: unknown): FinalFacts | undefined {
+  const list = raw as unknown[] | undefined;
+  if (list === undefined || list.length === 0) return undefined;
+  const steps: { id: string; status: string; outputJson?: string }[] = [];
+  for (let i = 1; i + 2 < list.length; i += 3) {
+    const out = String(list[i + 2]);
+    steps.push({
+      id: String(list[i]),
+      status: String(list[i + 1]),
+      ...(out === "" ? {} : { outputJson: out }),
+    });
+  }
+  return { inputJson: String(list[0]), steps };
 }
 
 /** Identifies one claim of one step. */
@@ -172,9 +196,11 @@ export async function completeStep(
     [a.executionId, a.stepId, a.token, a.outputJson, a.workerId, a.claimNext, a.leaseMs],
     { executionId: a.executionId, stepId: a.stepId },
   );
+  const facts = decodeFacts(reply[3]);
   return {
     finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
     next: decodeItems(keys.partition, reply[2]),
+    ...(facts === undefined ? {} : { facts }),
   };
 }
 
@@ -210,11 +236,13 @@ export async function failStep(
     ],
     { executionId: a.executionId, stepId: a.stepId },
   );
+  const facts = decodeFacts(reply[5]);
   return {
     finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
     next: decodeItems(keys.partition, reply[2]),
     outcome: reply[3] as "retry" | "failed" | "cancelled",
     attempt: Number(reply[4]),
+    ...(facts === undefined ? {} : { facts }),
   };
 }
 
