@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { definitionFingerprint, validatePipeline } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -92,6 +92,25 @@ describe("ordo compile", () => {
     expect(validatePipeline(written).ok).toBe(true);
     const again = JSON.parse((await ordo(["compile", out, "--json"])).out);
     expect(again.fingerprint).toBe(definitionFingerprint(triage.compile()));
+  });
+
+  test("a module whose builder rejects a step while loading exits 1 with the IR code", async () => {
+    const file = join(scratch.dir, "throws.pipeline.ts");
+    await writeFile(
+      file,
+      [
+        'import { declareStep, pipeline, use } from "@ordo/sdk";',
+        'import { z } from "zod";',
+        'const echo = declareStep({ type: "t.echo", version: "1.0.0", input: z.object({ text: z.string() }), output: z.object({ text: z.string() }) });',
+        'export const p = pipeline({ name: "p", version: "1.0.0" })',
+        '  .step("a", use(echo, () => ({ text: "x" })))',
+        "  // @ts-expect-error unknown step on purpose",
+        '  .step("b", use(echo, ($) => ({ text: $.steps.ghost.output.text })));',
+      ].join("\n"),
+    );
+    const result = await ordo(["compile", file]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error IR_BINDING_UNKNOWN_STEP: /);
   });
 
   test("an invalid raw IR prints its issues and exits 1", async () => {

@@ -19,12 +19,12 @@ export async function ordo(
 }
 
 /**
- * A scratch folder inside the repo (so `@ordo/sdk` resolves from node_modules). It starts with a
- * dot: the repo's typecheck (`test/**\/*.ts`) and biome skip it, so deliberately broken modules
- * written there do not break the build.
+ * A scratch folder inside the repo (so `@ordo/sdk` resolves from node_modules) under
+ * `test/cli/.tmp/`: git and biome ignore `.tmp/` (.gitignore) and the repo typecheck's
+ * `test/**\/*.ts` skips dot-folders, so deliberately broken modules written there break nothing.
  */
 export async function scratchDir(name: string): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = join(ROOT, "test", "cli", `.scratch-${name}-${process.pid}`);
+  const dir = join(ROOT, "test", "cli", ".tmp", `${name}-${process.pid}`);
   await mkdir(dir, { recursive: true });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

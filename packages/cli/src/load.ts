@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { extname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { collectPipelines, type PipelineExport } from "@ordo/analyze";
-import { OrdoError } from "@ordo/core";
+import { isOrdoError, OrdoError } from "@ordo/core";
 import { usageError } from "./command.js";
 
 const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
@@ -72,7 +72,13 @@ function isUnknownExtension(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "ERR_UNKNOWN_FILE_EXTENSION";
 }
 
+/**
+ * Why a module did not load: a missing file is a usage error (exit 2); a builder that rejected a
+ * step while the module was evaluated (an `IR_*` OrdoError) is a validation error (exit 1) and is
+ * passed through; anything else is MODULE_LOAD_FAILED (exit 2).
+ */
 function loadFailed(path: string, shown: string, error: unknown): OrdoError {
+  if (isOrdoError(error) && error.code.startsWith("IR_")) return error;
   const reason = error instanceof Error ? error.message : String(error);
   if (!existsSync(path)) return usageError(`cannot read '${shown}': no such file`, { path });
   return new OrdoError("MODULE_LOAD_FAILED", `cannot load '${shown}': ${reason}`, {
