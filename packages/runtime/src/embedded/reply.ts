@@ -58,7 +58,9 @@ export function toClientValue(reply: Reply): unknown {
 
 /** An `Error` shaped like ioredis's `ReplyError` (name "ReplyError", message = Redis's text). */
 export function redisError(message: string): Error {
-  const error = new Error(fromBinary(message));
-  error.name = "ReplyError";
-  return error;
+  return new ReplyError(fromBinary(message));
 }
+
+/** Same name as ioredis's error class, kept on the prototype (not an own property) like it. */
+export class ReplyError extends Error {}
+Object.defineProperty(ReplyError.prototype, "name", { value: "ReplyError" });

@@ -63,10 +63,25 @@ enc = function(v, depth, out)
   elseif v == nil or v == null then out[#out + 1] = 'null'
   else error('Cannot serialise ' .. t .. ': type not supported', 0) end
 end
-function cjson.encode(v)
+local pcall, select = pcall, select
+-- Errors are raised at the caller's line, as lua-cjson's luaL_error does from C.
+local getinfo = debug.getinfo
+local function raise(message)
+  -- Level 3 = the script calling cjson.*; after a tail call (\`return cjson.decode(x)\`) that
+  -- frame is gone, so name line 1 as the embedded host does for redis.call.
+  local info = getinfo(3, 'Sl')
+  if info and info.source == '@user_script' then error(message, 3) end
+  error('user_script:1: ' .. message, 0)
+end
+local function encode(v)
   local out = {}
   enc(v, 0, out)
   return concat(out)
+end
+function cjson.encode(v)
+  local ok, r = pcall(encode, v)
+  if not ok then raise(r) end
+  return r
 end
 
 local function fail(what, s, i)
@@ -157,12 +172,17 @@ dec = function(s, i, depth)
     return v, e + 1
   end
 end
-function cjson.decode(s)
-  if type(s) ~= 'string' then error('bad argument #1 to \\'decode\\' (string expected, got ' .. type(s) .. ')', 2) end
+local function decode(s)
+  if type(s) ~= 'string' then error('bad argument #1 to \\'decode\\' (string expected, got ' .. type(s) .. ')', 0) end
   local v, i = dec(s, 1, 0)
   i = ws(s, i)
   if i <= #s then fail('the end', s, i) end
   return v
+end
+function cjson.decode(s)
+  local ok, r = pcall(decode, s)
+  if not ok then raise(r) end
+  return r
 end
 function cjson.encode_keep_buffer() end
 function cjson.encode_max_depth() end

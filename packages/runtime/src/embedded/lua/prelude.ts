@@ -210,7 +210,9 @@ local function finish(ok, v)
   else
     local e = type(v) == 'table' and v or { err = 'ERR ' .. tostring(v) }
     local msg = tostring(rawget(e, 'err'))
-    local where = e.source and (e.source .. ':' .. tostring(e.line)) or '?'
+    -- No user frame: \`return redis.call(...)\` is a tail call here (a C call in Redis), so the
+    -- line is lost; line 1 is the best guess (exact for one-line scripts).
+    local where = e.source and (e.source .. ':' .. tostring(e.line)) or '@user_script:1'
     exec(request('E', { msg, where }, 2))
   end
 end
@@ -220,13 +222,11 @@ rawset(_G, '__ordo_run', function()
   local job = answer(exec('J'))
   local op, sha = job[1], job[2]
   if op == 'L' then
-    local f, err = loadstring('return function() ' .. job[3] .. '\\nend', '@user_script')
-    if f == nil then
+    local fn, err = loadstring(job[3], '@user_script')
+    if fn == nil then
       exec(request('E', { 'ERR Error compiling script (new function): ' .. err, '' }, 2))
       return
     end
-    local ok, fn = pcall(f)
-    if not ok then exec(request('E', { 'ERR Error compiling script: ' .. tostring(fn), '' }, 2)); return end
     scripts[sha] = fn
     exec('D')
     return
