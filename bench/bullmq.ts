@@ -14,6 +14,7 @@
  * Job options are BullMQ's defaults (completed jobs kept, locks and stalled checks on).
  */
 import { performance } from "node:perf_hooks";
+import { setTimeout } from "node:timers/promises";
 import {
   type ConnectionOptions,
   type FlowJob,
@@ -23,7 +24,8 @@ import {
   Queue,
   Worker,
 } from "bullmq";
-import type { RawRun, RunContext, SystemRunner } from "./protocol.js";
+import type { StepRecorder } from "./metrics.js";
+import { SETTLE_MS, type SystemFactory } from "./protocol.js";
 import { redisOptions } from "./redis.js";
 import type { BenchGraph } from "./workloads.js";
 
@@ -69,59 +71,80 @@ function toFlow(graphKey: string, tree: Map<string, string[]>, sink: string): Fl
   return node(sink, true) as FlowJob;
 }
 
-/** Runs one workload on BullMQ; see module doc for the mapping. */
-export const runBullmq: SystemRunner = async (workload, ctx: RunContext): Promise<RawRun> => {
-  const { request, recorder } = ctx;
+/** The run in progress: where the processor and the `completed` listener report. */
+interface Current {
+  readonly recorder: StepRecorder;
+  readonly expected: number;
+  completed: number;
+  lastCompletion: number;
+  resolve(): void;
+}
+
+/** Connects a BullMQ worker (concurrency N), queue and flow producer; see module doc. */
+export const createBullmq: SystemFactory = async (request) => {
   // ioredis options; BullMQ's own RedisOptions type differs only in typing (index signature).
   const connection = redisOptions(request.target!, {
     maxRetriesPerRequest: null,
   }) as ConnectionOptions;
   const prefix = request.prefix;
-  const trees = workload.graphs.map(flowTreeChildren);
-  const graphKeys = workload.graphs.map((_, g) => `g${g}`);
-
-  let completed = 0;
-  let lastCompletion = 0;
-  let resolveAll!: () => void;
-  const allDone = new Promise<void>((resolve) => {
-    resolveAll = resolve;
-  });
+  let current: Current | undefined;
   const worker = new Worker<JobData>(
     QUEUE,
     async (job: Job<JobData>) => {
-      recorder.started(job.data.g, job.data.n);
-      recorder.ended(job.data.g, job.data.n);
+      current?.recorder.started(job.data.g, job.data.n);
+      current?.recorder.ended(job.data.g, job.data.n);
       return null;
     },
     { connection, prefix, concurrency: request.concurrency },
   );
   worker.on("completed", (job: Job<JobData>) => {
-    lastCompletion = performance.now();
-    if (job.data.top) recorder.graphDone(job.data.g, lastCompletion);
-    if (++completed === workload.steps) resolveAll();
+    if (!current) return;
+    current.lastCompletion = performance.now();
+    if (job.data.top) current.recorder.graphDone(job.data.g, current.lastCompletion);
+    if (++current.completed === current.expected) current.resolve();
   });
   worker.on("error", (err) => console.error("bullmq worker error:", err));
   const queue = new Queue<JobData>(QUEUE, { connection, prefix });
   const flows = new FlowProducer({ connection, prefix });
   await Promise.all([worker.waitUntilReady(), queue.waitUntilReady(), flows.waitUntilReady()]);
+  await setTimeout(SETTLE_MS);
+  let runs = 0;
 
-  await ctx.measure.begin();
-  const t0 = performance.now();
-  if (workload.name === "independent") {
-    await queue.addBulk(graphKeys.map((g) => ({ name: "noop", data: { g, n: "s0", top: true } })));
-  } else {
-    const sinks = workload.graphs.map((graph) => graph.nodes[graph.nodes.length - 1]!.id);
-    await flows.addBulk(graphKeys.map((key, g) => toFlow(key, trees[g]!, sinks[g]!)));
-  }
-  await allDone;
-  await ctx.measure.end();
-  const wallMs = lastCompletion - t0;
-
-  await Promise.all([worker.close(), queue.close(), flows.close()]);
   return {
-    wallMs,
-    graphKeys,
-    submittedAt: graphKeys.map(() => t0),
-    depsOf: (g, nodeId) => trees[g]?.get(nodeId) ?? [],
+    async run(workload, ctx) {
+      const trees = workload.graphs.map(flowTreeChildren);
+      const graphKeys = workload.graphs.map((_, g) => `r${runs}g${g}`);
+      runs++;
+      const allDone = new Promise<void>((resolve) => {
+        current = {
+          recorder: ctx.recorder,
+          expected: workload.steps,
+          completed: 0,
+          lastCompletion: 0,
+          resolve,
+        };
+      });
+      const run = current!;
+      await ctx.measure.begin();
+      const t0 = performance.now();
+      if (workload.name === "independent") {
+        const jobs = graphKeys.map((g) => ({ name: "noop", data: { g, n: "s0", top: true } }));
+        await queue.addBulk(jobs);
+      } else {
+        const sinks = workload.graphs.map((graph) => graph.nodes[graph.nodes.length - 1]!.id);
+        await flows.addBulk(graphKeys.map((key, g) => toFlow(key, trees[g]!, sinks[g]!)));
+      }
+      await allDone;
+      await ctx.measure.end();
+      return {
+        wallMs: run.lastCompletion - t0,
+        graphKeys,
+        submittedAt: graphKeys.map(() => t0),
+        depsOf: (g, nodeId) => trees[g]?.get(nodeId) ?? [],
+      };
+    },
+    async close() {
+      await Promise.all([worker.close(), queue.close(), flows.close()]);
+    },
   };
 };

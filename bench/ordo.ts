@@ -3,11 +3,31 @@
  * client and run by one worker with concurrency N and a no-op plugin, all in this process.
  * `runEmbedded` runs the same on the embedded engine (no Redis).
  */
+import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { setTimeout } from "node:timers/promises";
 import type { JsonSchema, PipelineIR } from "@ordo/core";
+import {
+  type Client,
+  type Connection,
+  createClient,
+  createWorker,
+  type EmbeddedRedisLike,
+  type ExecutionHandle,
+  LUA_SCRIPTS,
+  type Worker,
+} from "@ordo/runtime";
 import { defineStep, type StepPlugin } from "@ordo/step";
 import { z } from "zod";
-import type { RawRun, RunContext, SystemRunner } from "./protocol.js";
+import type { StepRecorder } from "./metrics.js";
+import {
+  type RunContext,
+  type RunRequest,
+  SETTLE_MS,
+  type SystemFactory,
+  type SystemUnderTest,
+} from "./protocol.js";
+import type { CommandMeter } from "./redis.js";
 import { redisOptions } from "./redis.js";
 import type { BenchGraph, WorkloadSpec } from "./workloads.js";
 
@@ -35,33 +55,18 @@ export function toIr(name: string, graph: BenchGraph): PipelineIR {
 }
 
 /** The no-op plugin; it stamps its start and end into the run's recorder. */
-function noopPlugin(ctx: RunContext): StepPlugin {
+function noopPlugin(recorder: () => StepRecorder | undefined): StepPlugin {
   return defineStep({
     type: "bench.noop",
     version: "1.0.0",
     input: z.object({}),
     output: z.object({}),
     async run(_input, step) {
-      ctx.recorder.started(step.executionId, step.stepId);
-      ctx.recorder.ended(step.executionId, step.stepId);
+      recorder()?.started(step.executionId, step.stepId);
+      recorder()?.ended(step.executionId, step.stepId);
       return {};
     },
   }) as unknown as StepPlugin;
-}
-
-// The runtime (packages/runtime) is being written in parallel; until it exports its client and
-// worker, the bench talks to it through this expected shape and fails at run time, not compile time.
-interface ExecutionHandleLike {
-  readonly id?: string;
-  readonly executionId?: string;
-  result(): Promise<unknown>;
-}
-interface RuntimeLike {
-  createClient(options: Record<string, unknown>): {
-    start(ir: PipelineIR, input: Record<string, unknown>): Promise<ExecutionHandleLike>;
-    close(): Promise<void>;
-  };
-  createWorker(options: Record<string, unknown>): { close(): Promise<void> };
 }
 
 const depsIndexes = new WeakMap<BenchGraph, Map<string, readonly string[]>>();
@@ -73,51 +78,120 @@ function depsIndex(graph: BenchGraph): Map<string, readonly string[]> {
   return index;
 }
 
-async function run(
-  workload: WorkloadSpec,
-  ctx: RunContext,
-  connection: Record<string, unknown>,
-): Promise<RawRun> {
-  const runtime = (await import("@ordo/runtime")) as unknown as RuntimeLike;
-  if (typeof runtime.createClient !== "function")
-    throw new Error("@ordo/runtime does not export createClient yet");
-  const irs = new Map<number, PipelineIR>();
-  const irOf = (graph: BenchGraph): PipelineIR => {
-    // Identical shapes share one IR object (20,000 one-step executions use the same definition).
-    const size = graph.nodes.length;
-    if (!irs.has(size)) irs.set(size, toIr(`bench-${workload.name}`, graph));
-    return irs.get(size)!;
-  };
-  const client = runtime.createClient(connection);
-  const worker = runtime.createWorker({
-    ...connection,
-    plugins: [noopPlugin(ctx)],
-    concurrency: ctx.request.concurrency,
+/**
+ * Resolves with `performance.now()` once `worker.stats.finalized` reaches `executions`, checked
+ * every millisecond in process. `handle.result()` polls Redis (2..50 ms backoff per handle), which
+ * would add commands to the round-trip count and up to 50 ms to the wall time.
+ */
+function whenFinalized(worker: Worker, executions: number): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (worker.stats.finalized < executions) return;
+      clearInterval(timer);
+      resolve(performance.now());
+    }, 1);
   });
+}
 
-  await ctx.measure.begin();
-  const t0 = performance.now();
-  const handles = await Promise.all(workload.graphs.map((g) => client.start(irOf(g), {})));
-  const graphKeys = handles.map((h) => h.executionId ?? h.id ?? "");
-  await Promise.all(
-    handles.map((h, g) => h.result().then(() => ctx.recorder.graphDone(graphKeys[g]!))),
-  );
-  const wallMs = graphKeys.reduce((m, k) => Math.max(m, ctx.recorder.doneAt(k)!), t0) - t0;
-  await ctx.measure.end();
+/**
+ * After the timed window: reads each execution's state (the first 1,000; 20,000 reads would take
+ * seconds), fails the run unless every step succeeded, and records `finishedAt` (Redis clock,
+ * epoch ms, 1 ms resolution) as the execution's completion time for flow times.
+ */
+async function checkAndCollect(
+  client: Client,
+  workload: WorkloadSpec,
+  handles: readonly ExecutionHandle[],
+  ctx: RunContext,
+  toPerf: (epochMs: number) => number,
+): Promise<void> {
+  for (const [g, handle] of handles.slice(0, 1000).entries()) {
+    const state = await client.status(handle.executionId);
+    const steps = Object.values(state.steps);
+    const complete = steps.length === workload.graphs[g]!.nodes.length;
+    if (state.status !== "completed" || !complete || steps.some((s) => s.status !== "completed")) {
+      throw new Error(`execution ${handle.executionId} ended ${JSON.stringify(state)}`);
+    }
+    if (state.finishedAt !== undefined) {
+      ctx.recorder.graphDone(handle.executionId, toPerf(state.finishedAt));
+    }
+  }
+  if (ctx.recorder.startedCount !== workload.steps) {
+    throw new Error(`${ctx.recorder.startedCount} of ${workload.steps} steps ran`);
+  }
+}
 
-  await worker.close();
-  await client.close();
+// One IR object per shape, shared by the warm-up and the timed run (the client caches prepared
+// definitions by object), and by all 20,000 one-step executions.
+const irs = new Map<string, PipelineIR>();
+function irOf(workload: WorkloadSpec, graph: BenchGraph): PipelineIR {
+  const name = `bench-${workload.name}-${graph.nodes.length}`;
+  let ir = irs.get(name);
+  if (!ir) {
+    ir = toIr(name, graph);
+    irs.set(name, ir);
+  }
+  return ir;
+}
+
+async function connect(
+  request: RunRequest,
+  meter: CommandMeter,
+  connection: Connection,
+  prefix?: string,
+): Promise<SystemUnderTest> {
+  for (const script of Object.values(LUA_SCRIPTS)) {
+    meter.scriptNames.set(createHash("sha1").update(script.source).digest("hex"), script.name);
+  }
+  let recorder: StepRecorder | undefined;
+  const shared = prefix === undefined ? { connection } : { connection, prefix };
+  const client = createClient(shared);
+  const worker = createWorker({
+    ...shared,
+    plugins: [noopPlugin(() => recorder)],
+    concurrency: request.concurrency,
+  });
+  // Opens the client's connection (the worker's opens as it starts claiming) before timing.
+  await client.status("bench-warmup").catch(() => undefined);
+  await setTimeout(SETTLE_MS);
+
   return {
-    wallMs,
-    graphKeys,
-    submittedAt: graphKeys.map(() => t0),
-    depsOf: (g, nodeId) => depsIndex(workload.graphs[g]!).get(nodeId) ?? [],
+    async run(workload, ctx) {
+      recorder = ctx.recorder;
+      await ctx.measure.begin();
+      const finalized = whenFinalized(worker, worker.stats.finalized + workload.graphs.length);
+      const t0 = performance.now();
+      const t0Epoch = Date.now();
+      const handles = await Promise.all(
+        workload.graphs.map((g) => client.start(irOf(workload, g), {})),
+      );
+      const tEnd = await finalized;
+      await ctx.measure.end();
+      await checkAndCollect(client, workload, handles, ctx, (epoch) => t0 + (epoch - t0Epoch));
+      return {
+        wallMs: tEnd - t0,
+        graphKeys: handles.map((h) => h.executionId),
+        submittedAt: handles.map(() => t0),
+        depsOf: (g, nodeId) => depsIndex(workload.graphs[g]!).get(nodeId) ?? [],
+      };
+    },
+    async close() {
+      await worker.close();
+      await client.close();
+    },
   };
 }
 
 /** Ordo on the bench Redis, with ledger, leases and fencing at their defaults (on). */
-export const runOrdo: SystemRunner = (workload, ctx) =>
-  run(workload, ctx, { connection: redisOptions(ctx.request.target!), prefix: ctx.request.prefix });
+export const createOrdo: SystemFactory = (request, meter) =>
+  connect(request, meter, redisOptions(request.target!), request.prefix);
 
-/** Ordo's embedded engine: no Redis. */
-export const runEmbedded: SystemRunner = (workload, ctx) => run(workload, ctx, { embedded: true });
+/** Ordo's embedded engine: no Redis (needs the runtime to export its engine). */
+export const createEmbedded: SystemFactory = async (request, meter) => {
+  const runtime = (await import("@ordo/runtime")) as Record<string, unknown>;
+  const Engine = runtime.EmbeddedRedis as (new () => EmbeddedRedisLike) | undefined;
+  if (typeof Engine !== "function") {
+    throw new Error("@ordo/runtime does not export an embedded engine (EmbeddedRedis) yet");
+  }
+  return connect(request, meter, { embedded: new Engine() });
+};

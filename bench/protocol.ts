@@ -4,12 +4,18 @@
  * run's alone.
  */
 import type { StepRecorder } from "./metrics.js";
-import type { RedisTarget } from "./redis.js";
+import type { CommandMeter, RedisTarget } from "./redis.js";
 import type { WorkloadName, WorkloadSpec } from "./workloads.js";
 
 /** The systems compared. `embedded` is Ordo without Redis (in-process engine). */
 export const SYSTEMS = ["ordo", "bullmq", "embedded"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+
+/**
+ * Pause after connections are ready and before the timed window, ms, for both systems: lets the
+ * worker reach its idle blocking wait so connection setup is not timed.
+ */
+export const SETTLE_MS = 200;
 
 /** Parent -> child: run this once. */
 export interface RunRequest {
@@ -40,6 +46,10 @@ export interface RunResult {
   readonly serverCommandsPerStep: number;
   /** Top-level script calls (EVALSHA/EVAL/FCALL) / steps. */
   readonly scriptCallsPerStep: number;
+  /** CPU time of the worker process in the measured window / steps, microseconds. */
+  readonly workerCpuUsPerStep: number;
+  /** CPU time of redis-server in the measured window / steps, microseconds. */
+  readonly redisCpuUsPerStep: number;
   /** The most frequent commands sent, name -> count, for the report. */
   readonly topCommands: Readonly<Record<string, number>>;
   /** `process.resourceUsage().maxRSS` of the worker process at the end of the run. */
@@ -51,13 +61,12 @@ export type ChildMessage =
   | { readonly ok: true; readonly result: RunResult }
   | { readonly ok: false; readonly error: string };
 
-/** What a system runner needs. */
+/** What one timed (or warm-up) run of a system needs. */
 export interface RunContext {
-  readonly request: RunRequest;
   readonly recorder: StepRecorder;
   /**
    * Call `begin()` right before submitting and `end()` right after the last completion: they
-   * bracket the command counters (client meter and server INFO).
+   * bracket the command counters (client meter and server INFO) and the CPU counters.
    */
   readonly measure: { begin(): Promise<void>; end(): Promise<void> };
 }
@@ -74,5 +83,14 @@ export interface RawRun {
   depsOf(graphIndex: number, nodeId: string): readonly string[];
 }
 
-/** A system under test. */
-export type SystemRunner = (workload: WorkloadSpec, ctx: RunContext) => Promise<RawRun>;
+/**
+ * A system under test, connected once per child and used for the warm-up and the timed run, so
+ * the timed run sees warm connections, compiled code and known definitions (steady state).
+ */
+export interface SystemUnderTest {
+  run(workload: WorkloadSpec, ctx: RunContext): Promise<RawRun>;
+  close(): Promise<void>;
+}
+
+/** Connects a system; `meter` lets it name its scripts in the command counts. */
+export type SystemFactory = (request: RunRequest, meter: CommandMeter) => Promise<SystemUnderTest>;

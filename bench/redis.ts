@@ -103,16 +103,21 @@ export interface ServerCounters {
   readonly commands: number;
   /** EVALSHA + EVAL + FCALL calls: the top-level script invocations. */
   readonly scripts: number;
+  /** `used_cpu_user + used_cpu_sys` of the server, ms. */
+  readonly cpuMs: number;
 }
 
-/** Reads {@link ServerCounters} (the INFO calls themselves add 2 commands, subtracted by callers). */
+/** Reads {@link ServerCounters} (its INFO calls add 3 commands, subtracted by callers). */
 export async function readCounters(redis: Redis): Promise<ServerCounters> {
-  const [stats, cmdstats] = [await redis.info("stats"), await redis.info("commandstats")];
+  const stats = await redis.info("stats");
+  const cmdstats = await redis.info("commandstats");
+  const cpu = await redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
   const commands = Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
   let scripts = 0;
   for (const m of cmdstats.matchAll(/cmdstat_(evalsha|eval|fcall|evalsha_ro|eval_ro):calls=(\d+)/g))
     scripts += Number(m[2]);
-  return { commands, scripts };
+  return { commands, scripts, cpuMs: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000 };
 }
 
 /**
@@ -123,18 +128,26 @@ export async function readCounters(redis: Redis): Promise<ServerCounters> {
 export class CommandMeter {
   count = 0;
   readonly byName = new Map<string, number>();
+  /** SHA1 -> script name, so EVALSHA calls are reported per script (`evalsha:<name>`). */
+  readonly scriptNames = new Map<string, string>();
   private enabled = false;
 
   install(): void {
     const proto = Redis.prototype as unknown as {
-      sendCommand: (command: { name?: string }, ...rest: unknown[]) => unknown;
+      sendCommand: (command: { name?: string; args?: unknown[] }, ...rest: unknown[]) => unknown;
     };
     const original = proto.sendCommand;
     const meter = this;
+    // A command sent before the connection is ready goes to ioredis's offline queue and passes
+    // through sendCommand again when flushed: count each command object once.
+    const seen = new WeakSet<object>();
     proto.sendCommand = function (this: unknown, command, ...rest) {
-      if (meter.enabled) {
+      if (meter.enabled && !seen.has(command)) {
+        seen.add(command);
         meter.count++;
-        const name = command?.name ?? "?";
+        let name = command?.name ?? "?";
+        if (name === "evalsha")
+          name += `:${meter.scriptNames.get(String(command.args?.[0])) ?? "?"}`;
         meter.byName.set(name, (meter.byName.get(name) ?? 0) + 1);
       }
       return original.call(this, command, ...rest);

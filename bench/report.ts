@@ -27,11 +27,16 @@ export interface WorkloadSummary {
   readonly ordo_redis_cmds_per_step: number | null;
   readonly ordo_script_calls_per_step: number | null;
   readonly ordo_peak_rss_mb: number | null;
+  /** CPU microseconds per step in the worker process and in redis-server. */
+  readonly ordo_worker_cpu_us_per_step: number | null;
+  readonly ordo_redis_cpu_us_per_step: number | null;
   readonly bullmq_dep_latency_p50_ms: number | null;
   readonly bullmq_dep_latency_p99_ms: number | null;
   readonly bullmq_flow_p99_ms: number | null;
   readonly bullmq_roundtrips_per_step: number | null;
   readonly bullmq_peak_rss_mb: number | null;
+  readonly bullmq_worker_cpu_us_per_step: number | null;
+  readonly bullmq_redis_cpu_us_per_step: number | null;
   readonly embedded_dep_latency_p99_ms: number | null;
   readonly embedded_flow_p99_ms: number | null;
   readonly embedded_peak_rss_mb: number | null;
@@ -77,11 +82,15 @@ export function summarize(
     ordo_redis_cmds_per_step: med("ordo", "serverCommandsPerStep", 2),
     ordo_script_calls_per_step: med("ordo", "scriptCallsPerStep", 3),
     ordo_peak_rss_mb: med("ordo", "peakRssMb", 1),
+    ordo_worker_cpu_us_per_step: med("ordo", "workerCpuUsPerStep", 0),
+    ordo_redis_cpu_us_per_step: med("ordo", "redisCpuUsPerStep", 0),
     bullmq_dep_latency_p50_ms: med("bullmq", "depLatencyP50Ms", 3),
     bullmq_dep_latency_p99_ms: med("bullmq", "depLatencyP99Ms", 3),
     bullmq_flow_p99_ms: med("bullmq", "flowP99Ms", 1),
     bullmq_roundtrips_per_step: med("bullmq", "clientCommandsPerStep", 3),
     bullmq_peak_rss_mb: med("bullmq", "peakRssMb", 1),
+    bullmq_worker_cpu_us_per_step: med("bullmq", "workerCpuUsPerStep", 0),
+    bullmq_redis_cpu_us_per_step: med("bullmq", "redisCpuUsPerStep", 0),
     embedded_dep_latency_p99_ms: med("embedded", "depLatencyP99Ms", 3),
     embedded_flow_p99_ms: med("embedded", "flowP99Ms", 1),
     embedded_peak_rss_mb: med("embedded", "peakRssMb", 1),

@@ -2,7 +2,7 @@
  * `npm run bench`: Ordo vs BullMQ side by side on one local redis-server.
  *
  * Usage: `npm run bench -- [--runs 3] [--quick] [--only chain,diamond]
- * [--systems ordo,bullmq,embedded] [--concurrency 50] [--no-write]`.
+ * [--systems ordo,bullmq,embedded] [--concurrency 50] [--no-write] [--profile <dir>]`.
  * Each (workload, system, run) executes in a fresh worker child (bench/child.ts); the order of
  * systems alternates between runs so neither always runs on a warmer machine. Prints one JSON line
  * per workload on stdout (progress goes to stderr) and writes bench/RESULTS.md, except with
@@ -34,6 +34,8 @@ interface Options {
   systems: SystemName[];
   concurrency: number;
   write: boolean;
+  /** Directory for V8 CPU profiles of the children's timed windows, or null. */
+  profileDir: string | null;
 }
 
 function parseOptions(): Options {
@@ -45,6 +47,7 @@ function parseOptions(): Options {
       systems: { type: "string", default: SYSTEMS.join(",") },
       concurrency: { type: "string", default: "50" },
       "no-write": { type: "boolean", default: false },
+      profile: { type: "string" },
     },
   });
   const pick = <T extends string>(list: string, allowed: readonly T[], what: string): T[] =>
@@ -60,13 +63,15 @@ function parseOptions(): Options {
     systems: pick(values.systems, SYSTEMS, "system"),
     concurrency: Number(values.concurrency),
     write: !values["no-write"] && !values.quick,
+    profileDir: values.profile ?? null,
   };
 }
 
 /** Forks bench/child.ts, sends the request, waits for its one message. */
-function runChild(request: RunRequest): Promise<ChildMessage> {
+function runChild(request: RunRequest, profileDir: string | null): Promise<ChildMessage> {
   return new Promise((resolve) => {
     const child = fork(join(HERE, "child.ts"), [], {
+      env: profileDir ? { ...process.env, ORDO_BENCH_PROFILE_DIR: profileDir } : process.env,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let settled = false;
@@ -107,13 +112,15 @@ async function measureWorkload(
         prefix: `bench-${randomUUID().slice(0, 8)}`,
         concurrency: options.concurrency,
       };
-      const message = await runChild(request);
+      const message = await runChild(request, options.profileDir);
       if (message.ok) {
         results.push(message.result);
         const r = message.result;
         console.error(
           `  ${workload} #${run + 1} ${system}: ${Math.round(r.stepsPerSec)} steps/s ` +
-            `(${Math.round(r.wallMs)} ms, rss ${Math.round(r.peakRssMb)} MiB)`,
+            `(${Math.round(r.wallMs)} ms, rss ${Math.round(r.peakRssMb)} MiB, ` +
+            `cpu/step worker ${Math.round(r.workerCpuUsPerStep)} us redis ${Math.round(r.redisCpuUsPerStep)} us, ` +
+            `${r.clientCommandsPerStep.toFixed(2)} cmds/step: ${JSON.stringify(r.topCommands)})`,
         );
       } else {
         errors.push(`${system} #${run + 1}: ${message.error.split("\n")[0]}`);
