@@ -3,7 +3,7 @@
  * The run completes, no step is lost, no step has two accepted completions, and every step a
  * killed worker held is recovered within lease + 1 s of the kill.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type HotLedgerEvent } from "../../packages/runtime/src/index.js";
 import { layeredIr } from "./helpers/ir.js";
@@ -18,23 +18,22 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  reader = new Redis(redis.url);
+  reader = redis.connect();
   workers.push(
     ...(await Promise.all(
-      [0, 1, 2, 3].map((i) => spawnWorker(redis.url, prefix, `c${i}g0`, 6, LEASE_MS)),
+      [0, 1, 2, 3].map((i) => spawnWorker(redis.arg, prefix, `c${i}g0`, 6, LEASE_MS)),
     )),
   );
 });
 afterAll(async () => {
   await Promise.all(workers.map(stopWorker));
-  reader.disconnect();
   await redis.stop();
 });
 
 describe("chaos", () => {
   it("survives repeated SIGKILLs with no lost or duplicated completions", async () => {
     const ir = layeredIr(500, 16, 2, "test.work", () => ({ ms: 60 }));
-    const client = createClient({ connection: redis.url, prefix });
+    const client = createClient({ connection: redis.connection, prefix });
     const run = await client.start(ir, {});
     const kills: { workerId: string; at: number }[] = [];
     let finished = false;
@@ -59,7 +58,7 @@ describe("chaos", () => {
       const id = `c${slot}g${generation}`;
       // Restart in the background so kills keep coming while the new process boots.
       restarts.push(
-        spawnWorker(redis.url, prefix, id, 6, LEASE_MS).then((w) => {
+        spawnWorker(redis.arg, prefix, id, 6, LEASE_MS).then((w) => {
           workers[slot] = w;
         }),
       );

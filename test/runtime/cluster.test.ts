@@ -3,6 +3,7 @@
  * masters, and bad requests still get stable codes.
  */
 import { isOrdoError } from "@ordo/core";
+import { type RedisClusterHandle, startRedisCluster } from "@ordo/testing";
 import type { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,18 +12,17 @@ import {
   partitionOf,
   type Worker,
 } from "../../packages/runtime/src/index.js";
-import { startTestCluster, type TestCluster } from "./helpers/cluster.js";
 import { layeredIr, testIr } from "./helpers/ir.js";
 import { echo, fatal, flaky } from "./helpers/plugins.js";
 import { uniquePrefix } from "./helpers/redis.js";
 
-let cluster: TestCluster;
+let cluster: RedisClusterHandle;
 let connection: Cluster;
 let worker: Worker;
 const prefix = uniquePrefix("cluster");
 
 beforeAll(async () => {
-  cluster = await startTestCluster();
+  cluster = await startRedisCluster({ masters: 3 });
   connection = cluster.connect();
   worker = createWorker({
     connection: cluster.connect(),

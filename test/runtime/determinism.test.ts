@@ -33,9 +33,9 @@ const ir = layeredIr(
 async function runWith(workerCount: number, concurrency: number): Promise<ExecutionState> {
   const prefix = uniquePrefix("det");
   const workers: Worker[] = Array.from({ length: workerCount }, () =>
-    createWorker({ connection: redis.url, prefix, plugins: [detPlugin], concurrency }),
+    createWorker({ connection: redis.connection, prefix, plugins: [detPlugin], concurrency }),
   );
-  const client = createClient({ connection: redis.url, prefix });
+  const client = createClient({ connection: redis.connection, prefix });
   const run = await client.start(ir, { seed: 42 });
   await run.result({ timeoutMs: 60_000 }).catch(() => undefined);
   const state = await run.status();

@@ -1,7 +1,7 @@
 /**
  * Four worker processes share one 500-step DAG: every step runs, none twice.
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../packages/runtime/src/index.js";
 import { layeredIr } from "./helpers/ir.js";
@@ -15,21 +15,20 @@ let workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  reader = new Redis(redis.url);
+  reader = redis.connect();
   workers = await Promise.all(
-    [0, 1, 2, 3].map((i) => spawnWorker(redis.url, prefix, `mp${i}`, 8, 5_000)),
+    [0, 1, 2, 3].map((i) => spawnWorker(redis.arg, prefix, `mp${i}`, 8, 5_000)),
   );
 });
 afterAll(async () => {
   await Promise.all(workers.map(stopWorker));
-  reader.disconnect();
   await redis.stop();
 });
 
 describe("multi-process workers", () => {
   it("run a 500-step DAG: every step once, on several processes", async () => {
     const ir = layeredIr(500, 25, 3, "test.work", () => ({ ms: 1 }));
-    const client = createClient({ connection: redis.url, prefix });
+    const client = createClient({ connection: redis.connection, prefix });
     const run = await client.start(ir, {});
     await run.result({ timeoutMs: 60_000 });
     const state = await run.status();

@@ -3,7 +3,6 @@
  * test/runtime/perf-probe.ts`. Executions are created first, then one worker (50 slots) drains
  * them; prints steps/s, round trips per step (client-side count) and chain latency.
  */
-import { Redis } from "ioredis";
 import { RedisHotStore } from "../../packages/runtime/src/hot/redis-store.js";
 import { createClient, createWorker } from "../../packages/runtime/src/index.js";
 import { testIr } from "./helpers/ir.js";
@@ -28,8 +27,8 @@ const perStep = (a: Record<string, number>, b: Record<string, number>, steps: nu
     .map((k) => `${k}=${(((b[k] ?? 0) - (a[k] ?? 0)) / steps).toFixed(2)}`)
     .join(" ");
 
-const redis = await startTestRedis();
-const admin = new Redis(redis.url);
+const redis = await startTestRedis({ spawn: true });
+const admin = redis.connect();
 async function redisCpu(): Promise<number> {
   const info = await admin.info("cpu");
   return (
@@ -39,13 +38,18 @@ async function redisCpu(): Promise<number> {
 
 async function scenario(name: string, ir: ReturnType<typeof testIr>, executions: number) {
   const prefix = uniquePrefix("perf");
-  const client = createClient({ connection: redis.url, prefix });
+  const client = createClient({ connection: redis.connection, prefix });
   await Promise.all(Array.from({ length: executions }, () => client.start(ir, {})));
   const before = snapshot();
   const cpu0 = await redisCpu();
   const node0 = process.cpuUsage();
   const t0 = performance.now();
-  const worker = createWorker({ connection: redis.url, prefix, plugins: [echo], concurrency: 50 });
+  const worker = createWorker({
+    connection: redis.connection,
+    prefix,
+    plugins: [echo],
+    concurrency: 50,
+  });
   const fins = Array.from({ length: 16 }, (_, p) => `{${prefix}:${p}}:fin`);
   for (;;) {
     const done = await Promise.all(fins.map((k) => admin.zcard(k)));
@@ -79,8 +83,13 @@ await scenario(
 // Chain latency: dependency completed -> dependent claimed, from the ledger (ms resolution).
 {
   const prefix = uniquePrefix("lat");
-  const worker = createWorker({ connection: redis.url, prefix, plugins: [echo], concurrency: 50 });
-  const client = createClient({ connection: redis.url, prefix });
+  const worker = createWorker({
+    connection: redis.connection,
+    prefix,
+    plugins: [echo],
+    concurrency: 50,
+  });
+  const client = createClient({ connection: redis.connection, prefix });
   const t0 = performance.now();
   const run = await client.start(chain(300), {});
   await run.result();
@@ -101,5 +110,5 @@ await scenario(
   await worker.close();
   await client.close();
 }
-admin.disconnect();
+
 await redis.stop();

@@ -32,7 +32,7 @@ const extra: HotStore[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  store = RedisHotStore.connect(redis.url);
+  store = RedisHotStore.connect(redis.connection);
 });
 afterAll(async () => {
   await Promise.all(extra.map((s) => s.close()));

@@ -17,13 +17,13 @@ let client: ReturnType<typeof createClient>;
 beforeAll(async () => {
   redis = await startTestRedis();
   worker = createWorker({
-    connection: redis.url,
+    connection: redis.connection,
     prefix,
     plugins: [echo, flaky, sleep, fatal],
     concurrency: 8,
     leaseMs: 2_000,
   });
-  client = createClient({ connection: redis.url, prefix });
+  client = createClient({ connection: redis.connection, prefix });
 });
 afterAll(async () => {
   await worker.close();

@@ -15,7 +15,7 @@ export interface WorkerProcess {
 
 /** Spawns a worker process and resolves once it printed "ready". */
 export async function spawnWorker(
-  url: string,
+  connectionArg: string,
   prefix: string,
   id: string,
   concurrency: number,
@@ -28,7 +28,7 @@ export async function spawnWorker(
       "--import",
       "tsx",
       entry,
-      url,
+      connectionArg,
       prefix,
       id,
       String(concurrency),

@@ -1,69 +1,39 @@
 /**
- * A throwaway redis-server per test file (random free port, no persistence), so runtime test
- * files run in parallel without sharing state. Switch to `@ordo/testing`'s `startRedis()` when it
- * offers the same.
+ * Redis for runtime tests through `@ordo/testing` (`REDIS_URL`, else a private redis-server on a
+ * unix socket). Each test file isolates its keys with a unique prefix, so files run in parallel.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import { Redis } from "ioredis";
+import { uniquePrefix as harnessPrefix, type RedisHandle, startRedis } from "@ordo/testing";
+import type { Redis, RedisOptions } from "ioredis";
 
-/** A running redis-server. */
+/** A Redis a runtime test can use. */
 export interface TestRedis {
-  readonly url: string;
-  readonly port: number;
+  /** The `connection` option for clients and workers. */
+  readonly connection: string | RedisOptions;
+  /** The same, as one command-line argument for worker processes (see {@link parseConnectionArg}). */
+  readonly arg: string;
+  /** A plain ioredis client (closed by `stop()`). */
+  connect(): Redis;
   stop(): Promise<void>;
 }
 
-/** A free TCP port on localhost. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts redis-server and waits until it answers PING. */
-export async function startTestRedis(): Promise<TestRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const probe = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on("error", () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      break;
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+/** Starts (or reuses via `REDIS_URL`) a Redis; `spawn` forces a private server. */
+export async function startTestRedis(options: { spawn?: boolean } = {}): Promise<TestRedis> {
+  const handle: RedisHandle = await startRedis(options.spawn ? { spawn: true } : {});
+  const connection = handle.url ?? handle.connectionOptions;
   return {
-    url,
-    port,
-    async stop() {
-      child.kill("SIGKILL");
-    },
+    connection,
+    arg: typeof connection === "string" ? connection : JSON.stringify(connection),
+    connect: () => handle.connect(),
+    stop: () => handle.stop(),
   };
 }
 
-/** A random key prefix for one test. */
+/** Inverse of {@link TestRedis.arg}. */
+export function parseConnectionArg(arg: string): string | RedisOptions {
+  return arg.startsWith("{") ? (JSON.parse(arg) as RedisOptions) : arg;
+}
+
+/** A random key prefix for one test file or case. */
 export function uniquePrefix(label = "t"): string {
-  return `${label}-${randomBytes(4).toString("hex")}`;
+  return harnessPrefix(label);
 }
