@@ -2,6 +2,8 @@ import { defineStep } from "@ordo/step";
 import { describe, expectTypeOf, test } from "vitest";
 import { z } from "zod";
 import {
+  decision,
+  humanInput,
   type InputOf,
   llm,
   type OutputOf,
@@ -11,6 +13,7 @@ import {
   retry,
   type StepsOf,
   throttle,
+  tool,
   use,
 } from "./index.js";
 
@@ -255,6 +258,61 @@ describe("compile-time errors", () => {
     withS.policies({ retries: 3 });
     // @ts-expect-error not a trigger rule
     withS.trigger("sometimes");
+  });
+});
+
+describe("built-in factories", () => {
+  test("humanInput types the answer from its response schema", () => {
+    const approval = withS.step(
+      "approve",
+      humanInput(($) => ({ prompt: $.template`ok? ${$.input.q}` }), {
+        response: z.object({ approved: z.boolean() }),
+      }),
+    );
+    approval.step(
+      "after",
+      use(
+        sentiment,
+        ($) => {
+          expectTypeOf($.steps.approve.output.response.approved).toEqualTypeOf<Ref<boolean>>();
+          return { text: $.steps.approve.output.respondedAt };
+        },
+        { config: { threshold: 1 } },
+      ),
+    );
+    expectTypeOf<StepsOf<typeof approval>["approve"]["response"]>().toEqualTypeOf<{
+      approved: boolean;
+    }>();
+  });
+
+  test("tool.http, decision and rag.merge are typed from their declarations", () => {
+    const p = base
+      .step(
+        "call",
+        tool.http(($) => ({ url: "https://x.example", query: { q: $.input.q } })),
+      )
+      .step(
+        "route",
+        decision(($) => ({
+          value: $.steps.call.output.status,
+          cases: [{ when: { gte: 500 }, route: "down" }],
+        })),
+      )
+      .step(
+        "merged",
+        rag.merge(() => ({ lists: [[]] })),
+      );
+    expectTypeOf<StepsOf<typeof p>["route"]["route"]>().toEqualTypeOf<string>();
+    expectTypeOf<StepsOf<typeof p>["call"]["status"]>().toEqualTypeOf<number>();
+    expectTypeOf<StepsOf<typeof p>["merged"]["documents"][number]["id"]>().toEqualTypeOf<string>();
+    base.step(
+      "bad",
+      tool.http(() => ({
+        url: "https://x.example",
+        // @ts-expect-error not an HTTP method
+        method: "FETCH",
+      })),
+    );
   });
 });
 

@@ -260,6 +260,29 @@ describe("build-time errors", () => {
     expect(u.code).toBe("IR_UNKNOWN_POLICY_FIELD");
   });
 
+  test("inputs the plugin does not declare are rejected (zod would strip them silently)", () => {
+    const extra = { text: "x", bogus: 1 } as { text: string };
+    const e = thrown(() =>
+      base.step(
+        "b",
+        use(echo, () => extra),
+      ),
+    );
+    expect(e.code).toBe("IR_UNKNOWN_INPUT");
+    expect(e.message).toBe(
+      "step 'b' (test.echo): unknown input 'bogus'; declared inputs: text, extra",
+    );
+    const loose = defineStep({ ...echo, input: z.looseObject({ text: z.string() }) });
+    expect(
+      base
+        .step(
+          "b",
+          use(loose, () => extra),
+        )
+        .compile().steps[0]?.inputs,
+    ).toEqual({ text: "x", bogus: 1 });
+  });
+
   test("core validation issues surface as the OrdoError of the first issue", () => {
     // The $.ref escape hatch bypasses the typed scope: core still finds the unknown field.
     const e = thrown(() =>

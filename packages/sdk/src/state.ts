@@ -14,6 +14,7 @@ import {
 } from "@ordo/core";
 import type { StepContract } from "@ordo/step";
 import type { z } from "zod";
+import { jsonSchemaOf } from "./compile.js";
 import { makeScope } from "./ref.js";
 import { isStepSpec, type StepSpec } from "./spec.js";
 import { toLiteral, toValueExpr } from "./values.js";
@@ -75,6 +76,7 @@ export function addStep(state: BuilderState, id: unknown, spec: unknown): Builde
   const known = new Set(state.steps.map((step) => step.id));
   const { inputs, deps } = bindInputs(id, spec, known);
   const { contract, options } = spec;
+  checkInputNames(id, contract, inputs);
   const step: StepState = {
     id,
     contract,
@@ -114,6 +116,31 @@ function bindInputs(
     for (const dep of stepRefs) deps.add(dep);
   }
   return { inputs: Object.freeze(inputs), deps: [...deps].sort() };
+}
+
+/**
+ * Rejects input names the plugin does not declare. zod objects strip unknown keys (their input
+ * JSON Schema stays open), so a misspelt optional input would otherwise vanish silently; only
+ * schemas that explicitly allow extra keys (`z.looseObject`, catchall) accept them.
+ */
+function checkInputNames(
+  id: string,
+  contract: StepContract,
+  inputs: Record<string, ValueExpr>,
+): void {
+  const schema = jsonSchemaOf(contract.input, "input", `step '${id}' (${contract.type})`);
+  const { properties, additionalProperties } = schema;
+  if (typeof properties !== "object" || properties === null || Array.isArray(properties)) return;
+  if (additionalProperties !== undefined && additionalProperties !== false) return;
+  const unknown = Object.keys(inputs).filter((key) => !Object.hasOwn(properties, key));
+  if (unknown.length > 0) {
+    const declared = Object.keys(properties).join(", ");
+    throw new OrdoError(
+      "IR_UNKNOWN_INPUT",
+      `step '${id}' (${contract.type}): unknown input${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}; declared inputs: ${declared}`,
+      { details: { stepId: id, unknown, declared: Object.keys(properties) } },
+    );
+  }
 }
 
 function checkConfig(
