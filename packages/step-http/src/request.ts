@@ -112,42 +112,8 @@ export async function sendHttp(
   signal: AbortSignal,
 ): Promise<HttpResult> {
   checkHost(request.url, limits.allowedHosts);
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
   const started = performance.now();
-  const hasBody = request.body !== undefined;
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(request.url, {
-      method: request.method,
-      headers: { ...(hasBody ? { "content-type": "application/json" } : {}), ...request.headers },
-      ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    text = await readLimited(response, limits.maxResponseBytes, request.url);
-  } catch (error) {
-    if (signal.aborted) throw signal.reason ?? error;
-    if (error instanceof OrdoError) throw error;
-    if (timeout.aborted) {
-      throw new OrdoError(
-        "STEP_TIMEOUT",
-        `${request.method} ${request.url} timed out after ${limits.timeoutMs} ms`,
-        {
-          retryable: true,
-          details: { url: request.url, timeoutMs: limits.timeoutMs },
-        },
-      );
-    }
-    throw new OrdoError(
-      "STEP_FAILED",
-      `${request.method} ${request.url} failed: ${String(error)}`,
-      {
-        retryable: true,
-        details: { url: request.url },
-        cause: error,
-      },
-    );
-  }
+  const { response, text } = await fetchText(request, limits, signal);
   const ok =
     limits.okStatuses?.includes(response.status) ??
     (response.status >= 200 && response.status < 300);
@@ -173,4 +139,39 @@ export async function sendHttp(
     body,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Sends the request and reads the body; maps aborts, timeouts and network errors. */
+async function fetchText(
+  request: HttpRequest,
+  limits: HttpLimits,
+  signal: AbortSignal,
+): Promise<{ response: Response; text: string }> {
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const hasBody = request.body !== undefined;
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: { ...(hasBody ? { "content-type": "application/json" } : {}), ...request.headers },
+      ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+      signal: AbortSignal.any([signal, timeout]),
+    });
+    const text = await readLimited(response, limits.maxResponseBytes, request.url);
+    return { response, text };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason ?? error;
+    if (error instanceof OrdoError) throw error;
+    const where = `${request.method} ${request.url}`;
+    if (timeout.aborted) {
+      throw new OrdoError("STEP_TIMEOUT", `${where} timed out after ${limits.timeoutMs} ms`, {
+        retryable: true,
+        details: { url: request.url, timeoutMs: limits.timeoutMs },
+      });
+    }
+    throw new OrdoError("STEP_FAILED", `${where} failed: ${String(error)}`, {
+      retryable: true,
+      details: { url: request.url },
+      cause: error,
+    });
+  }
 }

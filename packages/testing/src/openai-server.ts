@@ -203,15 +203,8 @@ async function handle(
   if (endpoint === undefined) return sendError(res, 404, `no route for ${req.method} ${path}`);
   if (endpoint === "models") return sendModels(res, options);
 
-  const faultIndex = faults.findIndex(
-    (f) =>
-      (f.endpoint === undefined || f.endpoint === endpoint) &&
-      (f.model === undefined || f.model === model),
-  );
-  if (faultIndex >= 0) {
-    const [fault] = faults.splice(faultIndex, 1);
-    return sendFault(res, fault!);
-  }
+  const fault = takeFault(faults, endpoint, model);
+  if (fault !== undefined) return sendFault(res, fault);
   if (behaviour?.alwaysFail !== undefined) {
     return sendFault(res, { status: behaviour.alwaysFail, message: `model ${model} is down` });
   }
@@ -225,6 +218,20 @@ async function handle(
   const text = typeof produced === "string" ? produced : JSON.stringify(produced);
   if (chat.stream === true) return sendStream(res, chat, text);
   return sendJson(res, 200, completion(chat, text));
+}
+
+/** Removes and returns the first queued fault that matches the endpoint and model. */
+function takeFault(
+  faults: ScriptedFault[],
+  endpoint: "chat" | "embeddings",
+  model: string | undefined,
+): ScriptedFault | undefined {
+  const index = faults.findIndex(
+    (f) =>
+      (f.endpoint === undefined || f.endpoint === endpoint) &&
+      (f.model === undefined || f.model === model),
+  );
+  return index < 0 ? undefined : faults.splice(index, 1)[0];
 }
 
 function endpointOf(

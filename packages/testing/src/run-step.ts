@@ -150,75 +150,99 @@ export async function tryRunStep<
   input: z.input<TInput>,
   options: RunStepOptions = {},
 ): Promise<TryRunStepResult<z.output<TOutput>>> {
-  const events: CapturedEvent[] = [];
-  const logs: CapturedLog[] = [];
-  let heartbeats = 0;
-  const controller = new AbortController();
-  const abortFromOutside = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", abortFromOutside, { once: true });
-  if (options.signal?.aborted) abortFromOutside();
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () =>
-            controller.abort(
-              new OrdoError("STEP_TIMEOUT", `step timed out after ${options.timeoutMs} ms`, {
-                retryable: true,
-              }),
-            ),
-          options.timeoutMs,
-        );
+  const capture: Capture = { events: [], logs: [], heartbeats: 0 };
+  const abort = abortControl(options);
   try {
     const config = parseWith(plugin.config, options.config ?? {}, "IR_INVALID_CONFIG", "config");
     const parsedInput = parseWith(plugin.input, input, "INPUT_INVALID", "input");
-    const executionId = options.executionId ?? "test-execution";
-    const stepId = options.stepId ?? "step";
-    const log =
-      (level: CapturedLog["level"]) => (message: string, data?: Record<string, unknown>) => {
-        logs.push(data === undefined ? { level, message } : { level, message, data });
-      };
-    const logger: StepLogger = {
-      debug: log("debug"),
-      info: log("info"),
-      warn: log("warn"),
-      error: log("error"),
-    };
-    const ctx: StepContext<z.output<TConfig>> = {
-      signal: controller.signal,
-      attempt: options.attempt ?? 1,
-      idempotencyKey: options.idempotencyKey ?? `${executionId}:${stepId}`,
-      executionId,
-      stepId,
-      stepType: `${plugin.type}@${plugin.version}`,
-      config: config as z.output<TConfig>,
-      metadata: { ...plugin.metadata, ...options.metadata },
-      logger,
-      async heartbeat() {
-        heartbeats += 1;
-        await options.onHeartbeat?.();
-      },
-      emit(type, data) {
-        const event = { type, data: JSON.parse(JSON.stringify(data ?? null)) as JsonValue };
-        events.push(event);
-        try {
-          options.onEvent?.(event);
-        } catch {
-          // emit is best effort and never throws into the plugin
-        }
-      },
-    };
+    const ctx = contextFor(plugin, config as z.output<TConfig>, abort.signal, options, capture);
     const raw = await plugin.run(parsedInput as z.output<TInput>, ctx);
     const output = parseWith(plugin.output, raw, "OUTPUT_INVALID", "output");
     assertJson(output, "$");
     const stored = JSON.parse(JSON.stringify(output)) as z.output<TOutput>;
-    return { ok: true, output: stored, events, logs, heartbeats };
+    return { ok: true, output: stored, ...capture };
   } catch (error) {
-    return { ok: false, error, events, logs, heartbeats };
+    return { ok: false, error, ...capture };
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    options.signal?.removeEventListener("abort", abortFromOutside);
+    abort.dispose();
   }
+}
+
+/** What a run captured. */
+interface Capture {
+  events: CapturedEvent[];
+  logs: CapturedLog[];
+  heartbeats: number;
+}
+
+/** The attempt's signal: aborted by `options.signal` or, like a step timeout, after `timeoutMs`. */
+function abortControl(options: RunStepOptions): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const fromOutside = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", fromOutside, { once: true });
+  if (options.signal?.aborted) fromOutside();
+  const ms = options.timeoutMs;
+  const timer =
+    ms === undefined
+      ? undefined
+      : setTimeout(() => {
+          const reason = new OrdoError("STEP_TIMEOUT", `step timed out after ${ms} ms`, {
+            retryable: true,
+          });
+          controller.abort(reason);
+        }, ms);
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", fromOutside);
+    },
+  };
+}
+
+function contextFor<TConfig>(
+  plugin: StepPlugin,
+  config: TConfig,
+  signal: AbortSignal,
+  options: RunStepOptions,
+  capture: Capture,
+): StepContext<TConfig> {
+  const executionId = options.executionId ?? "test-execution";
+  const stepId = options.stepId ?? "step";
+  const log =
+    (level: CapturedLog["level"]) => (message: string, data?: Record<string, unknown>) => {
+      capture.logs.push(data === undefined ? { level, message } : { level, message, data });
+    };
+  const logger: StepLogger = {
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+  };
+  return {
+    signal,
+    attempt: options.attempt ?? 1,
+    idempotencyKey: options.idempotencyKey ?? `${executionId}:${stepId}`,
+    executionId,
+    stepId,
+    stepType: `${plugin.type}@${plugin.version}`,
+    config,
+    metadata: { ...plugin.metadata, ...options.metadata },
+    logger,
+    async heartbeat() {
+      capture.heartbeats += 1;
+      await options.onHeartbeat?.();
+    },
+    emit(type, data) {
+      const event = { type, data: JSON.parse(JSON.stringify(data ?? null)) as JsonValue };
+      capture.events.push(event);
+      try {
+        options.onEvent?.(event);
+      } catch {
+        // emit is best effort and never throws into the plugin
+      }
+    },
+  };
 }
 
 function parseWith(
