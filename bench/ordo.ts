@@ -12,7 +12,7 @@ import {
   type Connection,
   createClient,
   createWorker,
-  type EmbeddedRedisLike,
+  EmbeddedRedis,
   type ExecutionHandle,
   LUA_SCRIPTS,
   type Worker,
@@ -186,12 +186,6 @@ async function connect(
 export const createOrdo: SystemFactory = (request, meter) =>
   connect(request, meter, redisOptions(request.target!), request.prefix);
 
-/** Ordo's embedded engine: no Redis (needs the runtime to export its engine). */
-export const createEmbedded: SystemFactory = async (request, meter) => {
-  const runtime = (await import("@ordo/runtime")) as Record<string, unknown>;
-  const Engine = runtime.EmbeddedRedis as (new () => EmbeddedRedisLike) | undefined;
-  if (typeof Engine !== "function") {
-    throw new Error("@ordo/runtime does not export an embedded engine (EmbeddedRedis) yet");
-  }
-  return connect(request, meter, { embedded: new Engine() });
-};
+/** Ordo's embedded engine: no Redis; client and worker share one in-process engine. */
+export const createEmbedded: SystemFactory = (request, meter) =>
+  connect(request, meter, { embedded: new EmbeddedRedis() });

@@ -91,6 +91,17 @@ function runChild(request: RunRequest, profileDir: string | null): Promise<Child
   });
 }
 
+/** One run on one line (stderr); numbers a system does not have (NaN, null over IPC) print "-". */
+function progressLine(r: RunResult): string {
+  const n = (v: number | null, digits = 0) =>
+    v === null || !Number.isFinite(v) ? "-" : v.toFixed(digits);
+  return (
+    `${n(r.stepsPerSec)} steps/s (${n(r.wallMs)} ms, rss ${n(r.peakRssMb)} MiB, ` +
+    `cpu/step worker ${n(r.workerCpuUsPerStep)} us redis ${n(r.redisCpuUsPerStep)} us, ` +
+    `${n(r.clientCommandsPerStep, 2)} cmds/step: ${JSON.stringify(r.topCommands)})`
+  );
+}
+
 async function measureWorkload(
   options: Options,
   server: RedisServer,
@@ -115,13 +126,7 @@ async function measureWorkload(
       const message = await runChild(request, options.profileDir);
       if (message.ok) {
         results.push(message.result);
-        const r = message.result;
-        console.error(
-          `  ${workload} #${run + 1} ${system}: ${Math.round(r.stepsPerSec)} steps/s ` +
-            `(${Math.round(r.wallMs)} ms, rss ${Math.round(r.peakRssMb)} MiB, ` +
-            `cpu/step worker ${Math.round(r.workerCpuUsPerStep)} us redis ${Math.round(r.redisCpuUsPerStep)} us, ` +
-            `${r.clientCommandsPerStep.toFixed(2)} cmds/step: ${JSON.stringify(r.topCommands)})`,
-        );
+        console.error(`  ${workload} #${run + 1} ${system}: ${progressLine(message.result)}`);
       } else {
         errors.push(`${system} #${run + 1}: ${message.error.split("\n")[0]}`);
         console.error(`  ${workload} #${run + 1} ${system} FAILED:\n${message.error}`);
