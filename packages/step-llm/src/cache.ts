@@ -107,6 +107,44 @@ export class FileLlmCache implements LlmCache {
   }
 }
 
+/** The two Redis commands {@link RedisLlmCache} needs; an `ioredis` client satisfies it. */
+export interface RedisLikeClient {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, mode: "PX", milliseconds: number): Promise<unknown>;
+}
+
+/**
+ * Shared cache in Redis, for workers on several machines (a recovery may land anywhere). Entries
+ * live `ttlMs` (default 7 days) under `prefix` (default `ordo:llm-cache:`). A Redis error on read
+ * is thrown (the runtime retries the step) rather than silently paying for a second call.
+ *
+ * @example
+ * ```ts
+ * import Redis from "ioredis";
+ * const cache = new RedisLlmCache(new Redis(process.env.REDIS_URL!), { ttlMs: 86_400_000 });
+ * ```
+ */
+export class RedisLlmCache implements LlmCache {
+  readonly #client: RedisLikeClient;
+  readonly #prefix: string;
+  readonly #ttlMs: number;
+
+  constructor(client: RedisLikeClient, options: { prefix?: string; ttlMs?: number } = {}) {
+    this.#client = client;
+    this.#prefix = options.prefix ?? "ordo:llm-cache:";
+    this.#ttlMs = options.ttlMs ?? 7 * 24 * 3_600_000;
+  }
+
+  async get(key: string): Promise<LlmCacheEntry | undefined> {
+    const text = await this.#client.get(this.#prefix + key);
+    return text === null ? undefined : (JSON.parse(text) as LlmCacheEntry);
+  }
+
+  async set(key: string, value: LlmCacheEntry): Promise<void> {
+    await this.#client.set(this.#prefix + key, JSON.stringify(value), "PX", this.#ttlMs);
+  }
+}
+
 /**
  * Canonical JSON (sorted object keys, no whitespace, `undefined` members dropped): equal values
  * give equal text whatever their key order.

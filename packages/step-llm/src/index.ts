@@ -20,8 +20,14 @@
  * ```
  */
 
-export type { LlmCache, LlmCacheEntry } from "./cache.js";
-export { canonicalJson, FileLlmCache, InMemoryLlmCache, llmCacheKey } from "./cache.js";
+export type { LlmCache, LlmCacheEntry, RedisLikeClient } from "./cache.js";
+export {
+  canonicalJson,
+  FileLlmCache,
+  InMemoryLlmCache,
+  llmCacheKey,
+  RedisLlmCache,
+} from "./cache.js";
 export { DEFAULT_RETRY_AFTER_MS, retryAfterMs } from "./call.js";
 export type {
   LlmConfig,
