@@ -1,6 +1,6 @@
 import { runStep } from "@ordo/testing";
 import { describe, expect, it } from "vitest";
-import { composeContext, ragComposeStep } from "./compose.js";
+import { approxTokenCount, composeContext, ragComposeStep } from "./compose.js";
 import type { RagDocument } from "./contract.js";
 
 const doc = (id: string, text: string): RagDocument => ({
@@ -43,6 +43,19 @@ describe("composeContext", () => {
     expect(result.context).toBe(`[1] ${"w".repeat(16)}`);
     expect(result.truncated).toBe(true);
     expect(composeContext([])).toEqual({ context: "", documentIds: [], truncated: false });
+  });
+});
+
+describe("composeContext token budget", () => {
+  it("stops when the approximate token budget is reached", () => {
+    const docs = [doc("a", "alpha beta gamma"), doc("b", "delta epsilon"), doc("c", "zeta")];
+    // "[1] alpha beta gamma" = 1 + 2 + 1 + 2 = 6 tokens; "[2] delta epsilon" = 1 + 2 + 2 = 5
+    expect(approxTokenCount("[1] alpha beta gamma")).toBe(6);
+    const result = composeContext(docs, { maxTokens: 11 });
+    expect(result.documentIds).toEqual(["a", "b"]);
+    expect(result.truncated).toBe(true);
+    expect(composeContext(docs, { maxTokens: 10 }).documentIds).toEqual(["a"]);
+    expect(composeContext(docs, { maxTokens: 2 }).context).toBe("[1] alph");
   });
 });
 

@@ -20,10 +20,44 @@ export interface ComposedContext {
 }
 
 /**
+ * Approximate token count: `ceil(length / 4)` per whitespace-separated word (at least 1 per
+ * word). The same estimate as the local test server; real tokenizers differ by a few percent.
+ *
+ * @example
+ * ```ts
+ * approxTokenCount("retrieval augmented"); // 5 (3 + 2)
+ * ```
+ */
+export function approxTokenCount(text: string): number {
+  let tokens = 0;
+  for (const word of text.split(/\s+/)) if (word.length > 0) tokens += Math.ceil(word.length / 4);
+  return tokens;
+}
+
+/** Options of {@link composeContext}. */
+export interface ComposeOptions {
+  /** Character budget (separators included). Default {@link DEFAULT_MAX_CHARS}. */
+  readonly maxChars?: number;
+  /** Token budget by {@link approxTokenCount}; applies together with `maxChars`. Default none. */
+  readonly maxTokens?: number;
+  /** Between fragments. Default a blank line. */
+  readonly separator?: string;
+}
+
+function usableDocuments(documents: readonly RagDocument[]): RagDocument[] {
+  const seen = new Set<string>();
+  return documents.filter((d) => {
+    if (d.text.trim().length === 0 || seen.has(d.id)) return false;
+    seen.add(d.id);
+    return true;
+  });
+}
+
+/**
  * Composes documents in order: empty texts and repeated ids are skipped; fragments are added
- * while they fit in `maxChars` (separators included). The first fragment that does not fit ends
- * the context, so a lower-ranked short document never jumps ahead of a higher-ranked long one;
- * only when nothing fits at all is the first fragment cut to the budget.
+ * while they fit in the budgets. The first fragment that does not fit ends the context, so a
+ * lower-ranked short document never jumps ahead of a higher-ranked long one; only when nothing
+ * fits at all is the first fragment cut (to `maxChars`, and to about `maxTokens x 4` characters).
  *
  * @example
  * ```ts
@@ -33,32 +67,32 @@ export interface ComposedContext {
  */
 export function composeContext(
   documents: readonly RagDocument[],
-  options: { maxChars?: number; separator?: string } = {},
+  options: ComposeOptions = {},
 ): ComposedContext {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const maxTokens = options.maxTokens ?? Number.POSITIVE_INFINITY;
   const separator = options.separator ?? "\n\n";
-  const seen = new Set<string>();
-  const usable = documents.filter((d) => {
-    if (d.text.trim().length === 0 || seen.has(d.id)) return false;
-    seen.add(d.id);
-    return true;
-  });
+  const usable = usableDocuments(documents);
   const fragments: string[] = [];
   const documentIds: string[] = [];
   let length = 0;
+  let tokens = 0;
   for (const doc of usable) {
     const fragment = `[${fragments.length + 1}] ${doc.text.trim()}`;
     const added = (fragments.length === 0 ? 0 : separator.length) + fragment.length;
-    if (length + added > maxChars) break;
+    const addedTokens = approxTokenCount(fragment) + approxTokenCount(separator);
+    if (length + added > maxChars || tokens + addedTokens > maxTokens) break;
     fragments.push(fragment);
     documentIds.push(doc.id);
     length += added;
+    tokens += addedTokens;
   }
   const first = usable[0];
   if (fragments.length === 0 && first !== undefined) {
     // nothing fits: cut the best document rather than give the model no context at all
+    const limit = Math.min(maxChars, maxTokens * 4);
     return {
-      context: `[1] ${first.text.trim()}`.slice(0, maxChars),
+      context: `[1] ${first.text.trim()}`.slice(0, limit),
       documentIds: [first.id],
       truncated: true,
     };

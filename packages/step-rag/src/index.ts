@@ -24,8 +24,13 @@
  * ```
  */
 
-export type { ComposedContext, RagComposeStepPlugin } from "./compose.js";
-export { composeContext, DEFAULT_MAX_CHARS, ragComposeStep } from "./compose.js";
+export type { ComposedContext, ComposeOptions, RagComposeStepPlugin } from "./compose.js";
+export {
+  approxTokenCount,
+  composeContext,
+  DEFAULT_MAX_CHARS,
+  ragComposeStep,
+} from "./compose.js";
 export type { RagDocument, RagFilter } from "./contract.js";
 export {
   ragComposeContract,
