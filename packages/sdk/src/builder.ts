@@ -26,15 +26,36 @@ declare const builderTypes: unique symbol;
 /**
  * A compile-time error with a sentence. When a builder call is wrong, tsc reports that the
  * argument is not assignable to `OrdoTypeError<"what is wrong and what to do">`.
+ *
+ * @example
+ * ```ts
+ * p.step("retrieve", rag.retrieve(($) => ({ query: $.input.q }))).step("retrieve", ...);
+ * // error: Argument of type 'string' is not assignable to parameter of type
+ * //   'OrdoTypeError<"step id 'retrieve' is already used in this pipeline; pick another id">'
+ * ```
  */
 export interface OrdoTypeError<Message extends string> {
   readonly "~ordoTypeError": Message;
 }
 
-/** Flattens an intersection for display. */
+/**
+ * Flattens an intersection for display.
+ *
+ * @example
+ * ```ts
+ * type T = Simplify<{ a: 1 } & { b: 2 }>; // { a: 1; b: 2 }
+ * ```
+ */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** Step id map of a pipeline with no steps yet. */
+/**
+ * Step id map of a pipeline with no steps yet.
+ *
+ * @example
+ * ```ts
+ * const p: PipelineBuilder<typeof input, NoSteps> = pipeline({ name: "p", version: "1", input });
+ * ```
+ */
 export type NoSteps = Record<never, never>;
 
 type StepIdArg<Id extends string, TSteps> = Id extends keyof TSteps
@@ -53,7 +74,17 @@ type AfterStep<TSteps, T> = [keyof TSteps] extends [never]
   ? OrdoTypeError<"this applies to the last added step; add a step with .step() first">
   : T;
 
-/** Options of {@link pipeline}. */
+/**
+ * Options of {@link pipeline}.
+ *
+ * @example
+ * ```ts
+ * pipeline({ name: "qa", version: "1.0.0", input: z.object({ q: z.string() }),
+ *   policies: { retention: retention.compact() }, metadata: { tenant: "acme" } });
+ * // IR: { ordo: 1, name: "qa", version: "1.0.0", input: {...}, policies: { retention: { hot: "compact" } },
+ * //       metadata: { tenant: "acme" }, steps: [...] }
+ * ```
+ */
 export interface PipelineOptions<TInput extends z.ZodType> {
   /** Pipeline name: the lookup key of its executions. */
   readonly name: string;
@@ -69,7 +100,16 @@ export interface PipelineOptions<TInput extends z.ZodType> {
 
 /**
  * An immutable, typed pipeline definition. Build with {@link pipeline}; every method returns a
- * new frozen builder and leaves this one unchanged.
+ * new frozen builder and leaves this one unchanged. Generics: the input schema, the step map
+ * (id -> output type) and the output type; all inferred.
+ *
+ * @example
+ * ```ts
+ * const a = pipeline({ name: "p", version: "1" }).step("x", llm(() => ({ prompt: "hi" })));
+ * const b = a.step("y", llm(($) => ({ prompt: $.steps.x.output.text })));
+ * a.compile().steps.length; // 1: `a` is unchanged
+ * b.compile().steps[1].dependsOn; // ["x"]
+ * ```
  */
 export class PipelineBuilder<TInput extends z.ZodType, TSteps = NoSteps, TOutput = unknown> {
   declare readonly [builderTypes]: {
@@ -257,12 +297,33 @@ export function isPipelineBuilder(
 
 type TypesOf<P> = P extends { readonly [builderTypes]: infer T } ? T : never;
 
-/** The input a pipeline's executions accept (before its schema's defaults/transforms). */
+/**
+ * The input a pipeline's executions accept (before its schema's defaults/transforms).
+ *
+ * @example
+ * ```ts
+ * type In = InputOf<typeof qa>; // { question: string }
+ * ```
+ */
 export type InputOf<P> =
   TypesOf<P> extends { readonly input: infer I extends z.ZodType } ? z.input<I> : never;
 
-/** The result type of a pipeline, from its `.output()` mapping (`unknown` without one). */
+/**
+ * The result type of a pipeline, from its `.output()` mapping (`unknown` without one).
+ *
+ * @example
+ * ```ts
+ * type Out = OutputOf<typeof qa>; // { answer: string }
+ * ```
+ */
 export type OutputOf<P> = TypesOf<P> extends { readonly output: infer O } ? O : never;
 
-/** Step id -> output type of a pipeline. */
+/**
+ * Step id -> output type of a pipeline.
+ *
+ * @example
+ * ```ts
+ * type Docs = StepsOf<typeof qa>["retrieve"]["documents"]; // RagDocument[]
+ * ```
+ */
 export type StepsOf<P> = TypesOf<P> extends { readonly steps: infer S } ? Simplify<S> : never;

@@ -34,7 +34,14 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   );
 }
 
-/** Options shared by the retry helpers (everything but the strategy). */
+/**
+ * Options shared by the retry helpers (everything but the strategy).
+ *
+ * @example
+ * ```ts
+ * const options: RetryOptions = { maxAttempts: 5, baseDelayMs: 250, doNotRetryOn: ["INPUT_INVALID"] };
+ * ```
+ */
 export type RetryOptions = Omit<RetryPolicy, "strategy">;
 
 /**
@@ -74,7 +81,14 @@ export function timeout(options: TimeoutPolicy): TimeoutPolicy {
   return checked(timeoutPolicySchema, options, "timeout");
 }
 
-/** Extra options of a concurrency limit. */
+/**
+ * Extra options of a concurrency limit.
+ *
+ * @example
+ * ```ts
+ * throttle.provider("openai", 8, { retryAfterMs: 100 }); // { scope: "provider", key: "openai", limit: 8, retryAfterMs: 100 }
+ * ```
+ */
 export interface ThrottleOptions {
   /** Milliseconds a throttled step waits before it is offered again; default 250. */
   readonly retryAfterMs?: number;
@@ -125,7 +139,14 @@ export const throttle = Object.freeze({
     limit("execution", undefined, max, options),
 });
 
-/** Options of a rate limit: `limit` units per `windowMs` milliseconds in `scope` (default global). */
+/**
+ * Options of a rate limit: `limit` units per `windowMs` milliseconds in `scope` (default global).
+ *
+ * @example
+ * ```ts
+ * rateLimit.requests({ limit: 60, windowMs: 60_000 }); // { scope: "global", unit: "requests", limit: 60, windowMs: 60000 }
+ * ```
+ */
 export interface RateLimitOptions {
   readonly limit: number;
   readonly windowMs: number;
@@ -155,7 +176,14 @@ export const rateLimit = Object.freeze({
     checked(rateLimitSchema, { scope: "global", ...options, unit: "tokens" }, "rateLimit.tokens"),
 });
 
-/** Retention options besides the hot-state mode. */
+/**
+ * Retention options besides the hot-state mode.
+ *
+ * @example
+ * ```ts
+ * retention.compact({ hotTtlMs: 600_000, inlineMaxBytes: 16_384 });
+ * ```
+ */
 export type RetentionOptions = Omit<RetentionPolicy, "hot">;
 
 /**

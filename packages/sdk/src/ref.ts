@@ -37,6 +37,12 @@ type RefFields<T> = [NonNullable<T>] extends [readonly (infer E)[]]
  * A typed reference to a value of type `T` that exists only when the pipeline runs: what a
  * binding callback passes where a step input of a compatible type is expected. A reference to an
  * optional field is a `Ref<X | undefined>`: it does not fit a required input.
+ *
+ * @example
+ * ```ts
+ * rag.retrieve(($) => ({ query: $.input.question })); // $.input.question: Ref<string>
+ * // IR: inputs: { query: { $ref: "input.question" } }
+ * ```
  */
 export interface Ref<T> {
   readonly [refType]: T;
@@ -45,26 +51,71 @@ export interface Ref<T> {
 /**
  * A {@link Ref} you can navigate like the value: `ref.items[0].id` is a `Ref` to that field
  * (IR path `...items.0.id`). This is the type of `$.input` and `$.steps.<id>.output`.
+ *
+ * @example
+ * ```ts
+ * llm(($) => ({ prompt: $.steps.retrieve.output.documents[0].text }));
+ * // IR: inputs: { prompt: { $ref: "steps.retrieve.output.documents.0.text" } }
+ * ```
  */
 export type Reference<T> = Ref<T> & RefFields<T>;
 
-/** The value type a reference points at: `RefValue<Ref<string>>` is `string`. */
+/**
+ * The value type a reference points at.
+ *
+ * @example
+ * ```ts
+ * type S = RefValue<Ref<string>>; // string
+ * ```
+ */
 export type RefValue<R> = R extends { readonly [refType]: infer V } ? V : never;
 
-/** The result of `$.template\`...\``: a string built from text and references at run time. */
+/**
+ * The result of `$.template\`...\``: a string built from text and references at run time.
+ *
+ * @example
+ * ```ts
+ * llm(($) => ({ prompt: $.template`Summarise ${$.steps.fetch.output.body}` }));
+ * // IR: inputs: { prompt: { $template: "Summarise {{steps.fetch.output.body}}" } }
+ * ```
+ */
 export interface Template {
   readonly [templateType]: string;
 }
 
-/** What may be interpolated into `$.template`: a reference or a literal scalar. */
+/**
+ * What may be interpolated into `$.template`: a reference or a literal scalar (rendered as text).
+ *
+ * @example
+ * ```ts
+ * $.template`${$.input.name} has ${3} tries`; // { $template: "{{input.name}} has 3 tries" }
+ * ```
+ */
 export type TemplateValue = Ref<unknown> | string | number | boolean;
 
-/** The tagged-template function `$.template`. */
+/**
+ * The tagged-template function `$.template`. Objects and arrays referenced in a template render
+ * as JSON text at run time.
+ *
+ * @example
+ * ```ts
+ * $.template`Q: ${$.input.q}`; // { $template: "Q: {{input.q}}" }
+ * ```
+ */
 export type TemplateTag = (strings: TemplateStringsArray, ...values: TemplateValue[]) => Template;
 
 /**
  * The typed scope `$` a binding callback receives: the pipeline input, the outputs of steps
  * defined earlier, `template` for string interpolation, and `ref(path)` as an untyped escape hatch.
+ * Reading `$.steps.<id>` of a step not added before fails tsc (and throws
+ * `IR_BINDING_UNKNOWN_STEP` when types are bypassed).
+ *
+ * @example
+ * ```ts
+ * .step("answer", llm(($) => ({ prompt: $.template`${$.input.q}`, context: $.steps.ctx.output.context })))
+ * // IR: dependsOn: ["ctx"], inputs: { prompt: { $template: "{{input.q}}" },
+ * //      context: { $ref: "steps.ctx.output.context" } }
+ * ```
  */
 export interface Scope<TInput, TSteps> {
   readonly input: Reference<TInput>;
@@ -81,7 +132,17 @@ export interface Scope<TInput, TSteps> {
   readonly ref: <T = unknown>(path: string) => Reference<T>;
 }
 
-/** True when `value` is a reference created by a scope. */
+/**
+ * True when `value` is a reference created by a scope.
+ *
+ * @example
+ * ```ts
+ * use(plugin, ($) => {
+ *   isRef($.input.q); // true
+ *   return { text: $.input.q };
+ * });
+ * ```
+ */
 export function isRef(value: unknown): value is Ref<unknown> {
   return refPathOf(value) !== undefined;
 }

@@ -12,7 +12,15 @@ import type { BindableInputs } from "./values.js";
 /** Phantom key carrying a spec's output type. Never present at run time. */
 declare const specOutput: unique symbol;
 
-/** Options every step accepts, whatever its plugin. */
+/**
+ * Options every step accepts, whatever its plugin.
+ *
+ * @example
+ * ```ts
+ * rag.retrieve(($) => ({ query: $.input.q }), { trigger: "all_done", policies: { retry: retry.none() } });
+ * // IR step: { trigger: "all_done", policies: { retry: { maxAttempts: 1, strategy: "fixed", baseDelayMs: 0 } } }
+ * ```
+ */
 export interface StepOptions {
   /** Step policies; a step's value wins over the pipeline's field by field (limits add up). */
   readonly policies?: PolicySet;
@@ -26,7 +34,14 @@ export interface StepOptions {
   readonly metadata?: StepMetadata;
 }
 
-/** Options of {@link use}: step options plus the plugin's config (required when its schema is). */
+/**
+ * Options of {@link use}: step options plus the plugin's config (required when its schema is).
+ *
+ * @example
+ * ```ts
+ * use(sentiment, ($) => ({ text: $.input.q }), { config: { threshold: 0.5 }, metadata: { tenant: "acme" } });
+ * ```
+ */
 export type UseOptions<TConfig> = StepOptions &
   (Record<string, never> extends TConfig
     ? { readonly config?: TConfig }
@@ -35,6 +50,13 @@ export type UseOptions<TConfig> = StepOptions &
 /**
  * A step ready to be added with `.step(id, spec)`. `TScope` is the scope `$` its binding callback
  * receives (inferred from where the spec is used); `TOutput` is the step's output type.
+ * Write factories for your own steps by returning `use(...)`.
+ *
+ * @example
+ * ```ts
+ * const spec = rag.retrieve(($) => ({ query: $.input.q })); // used inline in .step("r", spec)
+ * spec.contract.type; // "ordo.rag.retrieve"
+ * ```
  */
 export interface StepSpec<TScope, TOutput> {
   readonly kind: "ordo.step-spec";
@@ -47,7 +69,14 @@ export interface StepSpec<TScope, TOutput> {
   readonly [specOutput]?: TOutput;
 }
 
-/** True when `value` is a {@link StepSpec}. */
+/**
+ * True when `value` is a {@link StepSpec}.
+ *
+ * @example
+ * ```ts
+ * isStepSpec(llm(() => ({ prompt: "hi" }))); // true
+ * ```
+ */
 export function isStepSpec(value: unknown): value is StepSpec<unknown, unknown> {
   return (
     typeof value === "object" &&

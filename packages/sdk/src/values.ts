@@ -8,6 +8,12 @@ import { type Ref, type RefValue, refPathOf, type Template, templateTextOf } fro
 /**
  * What may be given for an input of type `T`: a literal, a reference to a compatible value, a
  * template (for string inputs), or an object/array whose members are bindable in turn.
+ *
+ * @example
+ * ```ts
+ * const messages: Bindable<{ role: "user"; content: string }[]> = [{ role: "user", content: $.input.q }];
+ * // IR: [{ role: "user", content: { $ref: "input.q" } }]
+ * ```
  */
 export type Bindable<T> = T | Ref<T> | BindableParts<T>;
 
@@ -21,10 +27,24 @@ type BindableParts<T> = T extends string
       ? { readonly [K in keyof T]: Bindable<T[K]> }
       : never;
 
-/** The inputs object of a step whose input type is `T`. */
+/**
+ * The inputs object of a step whose input type is `T`: what a binding callback returns.
+ *
+ * @example
+ * ```ts
+ * const inputs: BindableInputs<{ query: string; topK?: number }> = { query: $.input.q, topK: 4 };
+ * ```
+ */
 export type BindableInputs<T> = { readonly [K in keyof T]: Bindable<T[K]> };
 
-/** The value a bindable resolves to at run time: references become their type, templates strings. */
+/**
+ * The value a bindable resolves to at run time: references become their type, templates strings.
+ *
+ * @example
+ * ```ts
+ * type R = Resolved<{ a: Ref<number>; b: Template; c: "x" }>; // { a: number; b: string; c: "x" }
+ * ```
+ */
 export type Resolved<T> = T extends unknown
   ? [RefValue<T>] extends [never]
     ? ResolvedValue<T>

@@ -49,7 +49,14 @@ export const humanInputStep = declareStep({
   metadata: { operation: "human-input" },
 });
 
-/** Options of {@link humanInput}: the expected answer's schema plus the common step options. */
+/**
+ * Options of {@link humanInput}: the expected answer's schema plus the common step options.
+ *
+ * @example
+ * ```ts
+ * humanInput(() => ({ prompt: "Approve?" }), { response: z.object({ approved: z.boolean() }) });
+ * ```
+ */
 export type HumanInputOptions<R extends z.ZodType> = StepOptions & {
   /** zod schema of the answer: types `output.response` and is checked when the answer arrives. */
   readonly response?: R;

@@ -91,14 +91,33 @@ export const llmStep = declareStep({
   metadata: { operation: "llm.chat" },
 });
 
-/** Input of the LLM step, as bindings may give it. */
+/**
+ * Input of the LLM step, as bindings may give it.
+ *
+ * @example
+ * ```ts
+ * const input: LlmInput = { system: "Be brief.", prompt: "Hello" };
+ * ```
+ */
 export type LlmInput = z.input<typeof llmStep.input>;
-/** Output of the LLM step. */
+/**
+ * Output of the LLM step.
+ *
+ * @example
+ * ```ts
+ * p.output(($) => ({ answer: $.steps.answer.output.text, tokens: $.steps.answer.output.usage.totalTokens }));
+ * ```
+ */
 export type LlmOutput = z.output<typeof llmStep.output>;
 
 /**
  * Options of {@link llm}: the step config (model, temperature, ...) plus `provider` (step metadata
  * used by provider limits and the ledger) and the common step options.
+ *
+ * @example
+ * ```ts
+ * const options: LlmOptions = { provider: "openai", model: "gpt-4.1", temperature: 0, trigger: "all_done" };
+ * ```
  */
 export type LlmOptions = z.input<NonNullable<typeof llmStep.config>> &
   StepOptions & {

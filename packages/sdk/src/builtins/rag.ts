@@ -17,7 +17,14 @@ export const ragDocumentSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
 });
 
-/** A retrieved document. */
+/**
+ * A retrieved document.
+ *
+ * @example
+ * ```ts
+ * const doc: RagDocument = { id: "d1", text: "...", score: 0.82, source: "docs/intro.md", metadata: {} };
+ * ```
+ */
 export type RagDocument = z.output<typeof ragDocumentSchema>;
 
 const documents = z.object({ documents: z.array(ragDocumentSchema) });
@@ -109,7 +116,14 @@ export const ragComposeStep = declareStep({
 type InputOfStep<S extends { input: z.ZodType }> = BindableInputs<z.input<S["input"]>>;
 type OutputOfStep<S extends { output: z.ZodType }> = z.output<S["output"]>;
 
-/** Options of {@link rag}`.retrieve`: its config plus the common step options. */
+/**
+ * Options of {@link rag}`.retrieve`: its config plus the common step options.
+ *
+ * @example
+ * ```ts
+ * rag.retrieve(($) => ({ query: $.input.q }), { index: "docs" }); // IR config: { index: "docs" }
+ * ```
+ */
 export type RagRetrieveOptions = z.input<NonNullable<typeof ragRetrieveStep.config>> & StepOptions;
 
 /**

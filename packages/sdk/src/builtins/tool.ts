@@ -51,7 +51,14 @@ export const httpToolStep = declareStep({
   metadata: { operation: "http.request" },
 });
 
-/** Options of {@link tool}`.http`: its config plus the common step options. */
+/**
+ * Options of {@link tool}`.http`: its config plus the common step options.
+ *
+ * @example
+ * ```ts
+ * tool.http(() => ({ url: "https://api.example.com/x" }), { allowedHosts: ["api.example.com"], requestTimeoutMs: 5000 });
+ * ```
+ */
 export type HttpToolOptions = z.input<NonNullable<typeof httpToolStep.config>> & StepOptions;
 
 /**
