@@ -216,6 +216,29 @@ describe("build-time errors", () => {
     expect(s.message).toContain("$.template");
   });
 
+  test("returning, spreading or enumerating a reference fails instead of yielding {}", () => {
+    const whole = thrown(() =>
+      base.step(
+        "b",
+        use(echo, ($) => $.input as unknown as { text: string }),
+      ),
+    );
+    expect(whole.code).toBe("IR_BINDING_INVALID");
+    expect(whole.message).toContain("returned a reference");
+    const spread = thrown(() =>
+      base.step(
+        "b",
+        use(echo, ($) => ({ ...$.input, text: "x" })),
+      ),
+    );
+    expect(spread.code).toBe("IR_BINDING_INVALID");
+    expect(spread.message).toContain("reference 'input' cannot be spread");
+    const output = thrown(() =>
+      one.output(($) => $.steps.a.output as unknown as Record<string, never>),
+    );
+    expect(output.message).toContain("must return an object literal");
+  });
+
   test("non-JSON values and '{{' in template text are rejected", () => {
     expect(
       thrown(() =>

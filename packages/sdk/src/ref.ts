@@ -177,6 +177,9 @@ export function makeRef(path: string): Reference<unknown> {
       return makeRef(`${path}.${checkSegment(path, key)}`);
     },
     has: (_target, key) => key === REF_PATH,
+    // Spreading or enumerating a reference would silently yield `{}`: its fields exist only at
+    // run time. Fail loudly instead.
+    ownKeys: () => refNotEnumerable(path),
     set: () => refIsReadOnly(path),
     defineProperty: () => refIsReadOnly(path),
     deleteProperty: () => refIsReadOnly(path),
@@ -199,6 +202,14 @@ function refToPrimitive(path: string): never {
   throw new OrdoError(
     "IR_BINDING_INVALID",
     `'${path}' is a reference to a value that exists only at run time; it cannot be converted to a string now. Use $.template\`...\` to build strings from references`,
+    { details: { path } },
+  );
+}
+
+function refNotEnumerable(path: string): never {
+  throw new OrdoError(
+    "IR_BINDING_INVALID",
+    `reference '${path}' cannot be spread or enumerated (its fields exist only at run time); name each field, e.g. { text: $.${path}.text }`,
     { details: { path } },
   );
 }

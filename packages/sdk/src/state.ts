@@ -15,7 +15,7 @@ import {
 import type { StepContract } from "@ordo/step";
 import type { z } from "zod";
 import { jsonSchemaOf } from "./compile.js";
-import { makeScope } from "./ref.js";
+import { isRef, makeScope, templateTextOf } from "./ref.js";
 import { isStepSpec, type StepSpec } from "./spec.js";
 import { toLiteral, toValueExpr } from "./values.js";
 
@@ -98,6 +98,13 @@ function bindInputs(
   known: ReadonlySet<string>,
 ): { inputs: Record<string, ValueExpr>; deps: string[] } {
   const bound = spec.bind(makeScope(known, `step '${id}'`));
+  if (isRef(bound) || templateTextOf(bound) !== undefined) {
+    throw new OrdoError(
+      "IR_BINDING_INVALID",
+      `step '${id}': the binding callback returned a reference; return an object of inputs instead, e.g. ($) => ({ text: $.steps.a.output.text })`,
+      { details: { stepId: id } },
+    );
+  }
   if (typeof bound !== "object" || bound === null || Array.isArray(bound)) {
     throw new OrdoError(
       "IR_INVALID",
@@ -264,8 +271,11 @@ export function addOrderDeps(state: BuilderState, ids: readonly unknown[]): Buil
 export function setOutput(state: BuilderState, mapping: (scope: never) => unknown): BuilderState {
   const scope = makeScope(new Set(state.steps.map((step) => step.id)), "the pipeline output");
   const bound = (mapping as (scope: unknown) => unknown)(scope);
-  if (typeof bound !== "object" || bound === null || Array.isArray(bound)) {
-    throw new OrdoError("IR_INVALID", ".output() callback must return an object");
+  if (isRef(bound) || typeof bound !== "object" || bound === null || Array.isArray(bound)) {
+    throw new OrdoError(
+      "IR_INVALID",
+      ".output() callback must return an object literal, e.g. ($) => ({ answer: $.steps.a.output.text })",
+    );
   }
   const output: Record<string, ValueExpr> = {};
   for (const [key, value] of Object.entries(bound)) {
