@@ -79,4 +79,4 @@ export const ragComposeContract = {
 /** A retrieved document. */
 export type RagDocument = z.output<typeof ragDocumentSchema>;
 /** A metadata filter: every key must equal its value. */
-export type RagFilter = Record<string, z.output<typeof filterValueSchema>>;
+export type RagFilter = Record<string, string | number | boolean>;
