@@ -263,6 +263,24 @@ describe("ordo.llm plugin", () => {
     expect(chatRequests()).toHaveLength(3);
   });
 
+  it("a failing cache write does not fail a paid answer", async () => {
+    const broken = {
+      get: async () => undefined,
+      set: async () => {
+        throw new Error("disk full");
+      },
+    };
+    const { output, logs } = await runStep(
+      createLlmStep({ cache: broken }),
+      { prompt: "q" },
+      {
+        config: { providers: [local("l", ["fake-small"])] },
+      },
+    );
+    expect(output.text).toBe("echo: q");
+    expect(logs.some((l) => l.level === "warn" && l.message.includes("not cached"))).toBe(true);
+  });
+
   it("scope 'request' shares answers across executions; 'off' always calls", async () => {
     const plugin = createLlmStep();
     const shared = { providers: [local("l", ["fake-small"])], cache: "request" as const };

@@ -216,6 +216,17 @@ function recordFailure(
   return failure;
 }
 
+/** A failed cache write must not fail a step whose answer is already paid for. */
+async function storeInCache(cache: LlmCache, key: string, entry: LlmCacheEntry, ctx: Ctx) {
+  try {
+    await cache.set(key, entry);
+  } catch (error) {
+    ctx.logger.warn("llm answer not cached: a rerun of this step would call the provider again", {
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 async function runLlm(
   input: LlmInput,
   ctx: Ctx,
@@ -264,7 +275,7 @@ async function runLlm(
       const output = outputOf(entry, false, failovers, config, ctx, prices);
       // cache only answers that passed validation, before returning: a crash after this line
       // (before the runtime records completion) costs nothing on the next attempt
-      if (key !== undefined) await cache.set(key, entry);
+      if (key !== undefined) await storeInCache(cache, key, entry, ctx);
       return output;
     } catch (error) {
       failures.push(recordFailure(error, candidate, ctx, failovers));
