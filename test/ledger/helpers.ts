@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonValue, PipelineIR } from "@ordo/core";
+import type { StepPlugin } from "@ordo/step";
 import { EmbeddedRedis } from "../../packages/runtime/src/embedded/index.js";
 import {
   createClient,
@@ -17,7 +18,9 @@ import { createLedgerShipper } from "../../packages/runtime/src/ledger/index.js"
 import { echo, fatal, flaky } from "../runtime/helpers/plugins.js";
 
 /** One isolated embedded deployment with a SQLite store. */
-export async function setupDeployment(options: { partitions?: number } = {}) {
+export async function setupDeployment(
+  options: { partitions?: number; plugins?: readonly StepPlugin[] } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "ordo-ledger-"));
   const dbPath = join(dir, "ordo.db");
   const engine = new EmbeddedRedis();
@@ -26,7 +29,7 @@ export async function setupDeployment(options: { partitions?: number } = {}) {
   const store: DurableStore = await openSqliteStore({ path: dbPath });
   const worker = createWorker({
     connection,
-    plugins: [echo, flaky, fatal],
+    plugins: [echo, flaky, fatal, ...(options.plugins ?? [])],
     concurrency: 4,
     partitions,
     idleWaitMs: 20,

@@ -24,6 +24,8 @@ import { decodeStreamEntry, isTerminalEvent } from "./stream.js";
 export interface LedgerShipperOptions {
   /** Hot state (as for clients and workers); default the process-wide embedded engine. */
   readonly connection?: Connection;
+  /** An already open hot store to use instead of `connection`; the shipper never closes it. */
+  readonly hot?: HotStore;
   /** Where events, payloads and snapshots go. */
   readonly store: DurableStore;
   /** Key prefix; must match the workers'. Default `ordo`. */
@@ -95,11 +97,13 @@ class Shipper implements LedgerShipper {
   private readonly batch: number;
   private readonly leaseMs: number;
   private loop: Promise<void> | undefined;
+  /** Partitions whose lease this shipper took (released on close). */
+  private readonly held = new Set<number>();
   private stopping = false;
   private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: LedgerShipperOptions) {
-    this.hot = openHotStore(options.connection);
+    this.hot = options.hot ?? openHotStore(options.connection);
     this.keyspace = new Keyspace(
       options.prefix ?? DEFAULT_PREFIX,
       options.partitions ?? DEFAULT_PARTITIONS,
@@ -132,6 +136,7 @@ class Shipper implements LedgerShipper {
         leaseMs: this.leaseMs,
       });
       if (lease === null) return { ...counters, busy: 1 };
+      this.held.add(partition);
       const start = lease.cursor === "0-0" ? "-" : `(${lease.cursor}`;
       const page = await this.hot.xrange(keys.log, start, "+", this.batch);
       if (page.length === 0) return counters;
@@ -284,7 +289,12 @@ class Shipper implements LedgerShipper {
 
   async close(): Promise<void> {
     await this.stop();
-    await this.hot.close();
+    // Let the leases lapse now (1 ms) instead of after leaseMs, so the next shipper starts at once.
+    for (const p of this.held) {
+      await takeShipLease(this.hot, shipKeys(this.keyspace, p), { owner: this.owner, leaseMs: 1 });
+    }
+    this.held.clear();
+    if (this.options.hot === undefined) await this.hot.close();
   }
 }
 
