@@ -18,6 +18,11 @@ export interface WorkloadSummary {
   /** ordo_steps_per_s / bullmq_steps_per_s (ratio of medians). */
   readonly ratio: number | null;
   readonly embedded_steps_per_s: number | null;
+  /**
+   * BullMQ CPU per step / Ordo CPU per step (worker + redis-server, medians): how much less CPU
+   * Ordo spends per step. Far less sensitive to other load on the machine than steps/s.
+   */
+  readonly cpu_efficiency_ratio: number | null;
   readonly ordo_dep_latency_p50_ms: number | null;
   readonly ordo_dep_latency_p99_ms: number | null;
   readonly ordo_flow_p99_ms: number | null;
@@ -47,6 +52,18 @@ export interface WorkloadSummary {
 
 type Metric = keyof Omit<RunResult, "system" | "workload" | "topCommands">;
 
+type Med = (system: SystemName, metric: Metric, digits?: number) => number | null;
+
+function cpuRatio(med: Med): number | null {
+  const total = (system: SystemName) => {
+    const worker = med(system, "workerCpuUsPerStep");
+    const redis = med(system, "redisCpuUsPerStep");
+    return worker === null || redis === null ? null : worker + redis;
+  };
+  const [ordo, bullmq] = [total("ordo"), total("bullmq")];
+  return ordo && bullmq ? round(bullmq / ordo, 2) : null;
+}
+
 /** Builds the summary of one workload from all its runs (any system). */
 export function summarize(
   workload: WorkloadName,
@@ -56,7 +73,7 @@ export function summarize(
   results: readonly RunResult[],
   errors: readonly string[],
 ): WorkloadSummary {
-  const med = (system: SystemName, metric: Metric, digits = 2): number | null => {
+  const med: Med = (system, metric, digits = 2) => {
     const values = results.filter((r) => r.system === system).map((r) => r[metric] as number);
     return round(median(values), digits);
   };
@@ -75,6 +92,7 @@ export function summarize(
     bullmq_steps_per_s: bullmq,
     ratio: ordo !== null && bullmq ? round(ordo / bullmq, 2) : null,
     embedded_steps_per_s: med("embedded", "stepsPerSec", 0),
+    cpu_efficiency_ratio: cpuRatio(med),
     ordo_dep_latency_p50_ms: med("ordo", "depLatencyP50Ms", 3),
     ordo_dep_latency_p99_ms: med("ordo", "depLatencyP99Ms", 3),
     ordo_flow_p99_ms: med("ordo", "flowP99Ms", 1),
@@ -188,7 +206,7 @@ export function renderMarkdown(
   const rows = summaries.map(
     (s) =>
       `| ${s.label} | ${s.steps} | ${cell(s.ordo_steps_per_s)} | ${cell(s.bullmq_steps_per_s)} | ` +
-      `${cell(s.ratio, "x")} | ${cell(s.embedded_steps_per_s)} | ${cell(s.ordo_dep_latency_p50_ms)} / ` +
+      `${cell(s.ratio, "x")} | ${cell(s.cpu_efficiency_ratio, "x")} | ${cell(s.embedded_steps_per_s)} | ${cell(s.ordo_dep_latency_p50_ms)} / ` +
       `${cell(s.ordo_dep_latency_p99_ms)} | ${cell(s.bullmq_dep_latency_p50_ms)} / ` +
       `${cell(s.bullmq_dep_latency_p99_ms)} | ${cell(s.ordo_flow_p99_ms)} / ${cell(s.bullmq_flow_p99_ms)} | ` +
       `${cell(s.ordo_roundtrips_per_step)} (${cell(s.ordo_redis_cmds_per_step)}) | ` +
@@ -214,8 +232,8 @@ export function renderMarkdown(
     `- Redis ${meta.redis} (${meta.transport}, persistence off); BullMQ ${meta.bullmq}; Ordo ${meta.ordo}`,
     `- Runs per workload and system: ${meta.runs} (medians reported); worker concurrency ${meta.concurrency}; one worker process`,
     "",
-    "| workload | steps | Ordo steps/s | BullMQ steps/s | ratio | embedded steps/s | Ordo dep->dependent p50 / p99 ms | BullMQ dep->dependent p50 / p99 ms | flow p99 ms Ordo / BullMQ | Ordo round trips/step (server cmds incl. Lua) | BullMQ round trips/step | peak RSS MiB Ordo / BullMQ |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| workload | steps | Ordo steps/s | BullMQ steps/s | ratio | CPU/step BullMQ : Ordo | embedded steps/s | Ordo dep->dependent p50 / p99 ms | BullMQ dep->dependent p50 / p99 ms | flow p99 ms Ordo / BullMQ | Ordo round trips/step (server cmds incl. Lua) | BullMQ round trips/step | peak RSS MiB Ordo / BullMQ |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     "## Targets",
