@@ -16,9 +16,13 @@
 import type { Command } from "../command.js";
 import { checkCommand } from "./check.js";
 import { compileCommand } from "./compile.js";
+import { demoCommand } from "./demo.js";
 import { graphCommand } from "./graph.js";
 import { importCommand } from "./import.js";
+import { runCommand } from "./run.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
+import { workerCommand } from "./worker.js";
 
 /**
  * Every command of the `ordo` binary, in `--help` order.
@@ -36,4 +40,8 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   graphCommand,
   importCommand,
+  runCommand,
+  workerCommand,
+  statusCommand,
+  demoCommand,
 ] as readonly Command[];

@@ -1,0 +1,95 @@
+/**
+ * The scenarios of `ordo demo`: a table, so a new scenario is one entry. A scenario says how many
+ * in-process workers it wants and loads its pipeline, plugins and input when chosen (nothing is
+ * imported for the scenarios that are not run).
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { JsonValue } from "@ordo/core";
+import type { StepPlugin } from "@ordo/step";
+import { usageError } from "../command.js";
+import type { CliIO } from "../io.js";
+import { importModule } from "../load.js";
+import { type LoadedPipeline, loadPipeline } from "./pipeline-input.js";
+import { loadPluginModules } from "./plugins.js";
+
+/** What a scenario runs. */
+export interface DemoRun {
+  readonly pipeline: LoadedPipeline;
+  readonly plugins: readonly StepPlugin[];
+  readonly input: JsonValue;
+}
+
+/** One entry of {@link DEMO_SCENARIOS}. */
+export interface DemoScenario {
+  readonly name: string;
+  /** One line for `ordo demo --help` and the demo's header. */
+  readonly summary: string;
+  /** In-process workers (default of `--workers`) and steps each runs at once. */
+  readonly workers: number;
+  readonly concurrency: number;
+  /** Loads the pipeline, its plugins and the input; `undefined` when the pipeline is invalid. */
+  load(io: CliIO): Promise<DemoRun | undefined>;
+}
+
+/**
+ * The quick start example of the Ordo repository (`examples/quickstart`), found by walking up
+ * from this file, so `npm run demo` runs exactly the code the example's README shows.
+ */
+async function loadQuickstart(io: CliIO): Promise<DemoRun | undefined> {
+  const dir = findUp(join("examples", "quickstart", "src"));
+  const pipelinePath = join(dir, "pipeline.ts");
+  const pipeline = await loadPipeline(io, pipelinePath, "default");
+  if (pipeline === undefined) return undefined;
+  const plugins = await loadPluginModules(io.cwd, [join(dir, "plugins.ts")]);
+  const sample = (await importModule(pipelinePath)).sampleInput as JsonValue | undefined;
+  if (sample === undefined) throw usageError(`${pipelinePath} exports no sampleInput`);
+  return { pipeline, plugins, input: sample };
+}
+
+function findUp(relative: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw usageError(
+        `demo: '${relative}' not found above ${dirname(fileURLToPath(import.meta.url))}; the demo ` +
+          "runs the examples of an Ordo repository checkout (git clone, npm ci, npm run demo)",
+      );
+    }
+    dir = parent;
+  }
+}
+
+/**
+ * Every demo scenario; the first is the default of `ordo demo`.
+ *
+ * @example
+ * ```ts
+ * import { DEMO_SCENARIOS } from "./demo-scenarios.js";
+ * console.log(DEMO_SCENARIOS.map((s) => s.name)); // ["quickstart"]
+ * ```
+ */
+export const DEMO_SCENARIOS: readonly DemoScenario[] = [
+  {
+    name: "quickstart",
+    summary:
+      "8-step support-answer pipeline (examples/quickstart): ingest, 3 parallel steps, a flaky " +
+      "provider retried by policy, compose, answer, audit",
+    workers: 3,
+    concurrency: 1,
+    load: loadQuickstart,
+  },
+];
+
+/** The scenario called `name` (default: the first), or a usage error listing the names. */
+export function findScenario(name: string | undefined): DemoScenario {
+  const scenario =
+    name === undefined ? DEMO_SCENARIOS[0] : DEMO_SCENARIOS.find((s) => s.name === name);
+  if (scenario) return scenario;
+  const names = DEMO_SCENARIOS.map((s) => s.name).join(", ");
+  throw usageError(`demo: unknown scenario '${name}'; scenarios: ${names}`);
+}
