@@ -51,6 +51,18 @@ describe("immutability", () => {
     expect(() => base.compile()).toThrow(/no steps/);
   });
 
+  test("mutating a compiled IR does not change the builder", () => {
+    const a = base.step(
+      "a",
+      use(echo, ($) => ({ text: $.input.q })),
+    );
+    const first = a.compile();
+    (first.steps[0]?.inputs as Record<string, unknown>).text = "changed";
+    first.steps.push(first.steps[0] as never);
+    expect(a.compile().steps).toHaveLength(1);
+    expect(a.compile().steps[0]?.inputs.text).toEqual({ $ref: "input.q" });
+  });
+
   test("a branch from an earlier builder does not see later steps", () => {
     const a = base.step(
       "a",
