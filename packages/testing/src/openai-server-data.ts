@@ -1,9 +1,11 @@
 /**
  * Deterministic data of the local OpenAI-compatible server: a rough tokenizer, bag-of-words
- * embeddings and a JSON value generator for `response_format: json_schema` requests.
+ * embeddings, a JSON value generator for `response_format: json_schema` requests, and the chat
+ * reply and usage builders.
  * Everything here is a pure function of its input, so tests can compute expected values.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import type { FakeChatRequest } from "./openai-server.js";
 
 /**
  * Approximate token count: every whitespace-separated word costs `ceil(length / 4)` tokens
@@ -107,4 +109,72 @@ export function sampleFromSchema(schemaValue: unknown, seed: string): unknown {
     default:
       return seed;
   }
+}
+
+/**
+ * Applies `max_completion_tokens` / `max_tokens`: whole words are kept while their
+ * {@link approxTokens} sum fits; a cut reply ends with `finish_reason: "length"`.
+ */
+export function limitTokens(
+  text: string,
+  request: FakeChatRequest,
+): { text: string; finish: string } {
+  const limit = request.max_completion_tokens ?? request.max_tokens;
+  if (typeof limit !== "number" || approxTokens(text) <= limit) return { text, finish: "stop" };
+  let kept = "";
+  for (const piece of text.match(/\S+\s*/g) ?? []) {
+    if (approxTokens(kept + piece) > limit) break;
+    kept += piece;
+  }
+  return { text: kept.trimEnd(), finish: "length" };
+}
+
+/** The text of a message's content (string or text parts). */
+export function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (typeof part?.text === "string" ? (part.text as string) : ""))
+      .join("");
+  }
+  return "";
+}
+
+/** Default reply: sampled from the JSON schema, `{ echo }` for json_object, else `echo: <prompt>`. */
+export function defaultResponder(request: FakeChatRequest): unknown {
+  const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
+  const prompt = textOf(lastUser?.content);
+  const schema = request.response_format?.json_schema?.schema;
+  if (request.response_format?.type === "json_schema") return sampleFromSchema(schema, prompt);
+  if (request.response_format?.type === "json_object") return { echo: prompt };
+  return `echo: ${prompt}`;
+}
+
+/** Token usage of a reply: {@link approxTokens} per message + 1, and of the reply. */
+export function usageOf(request: FakeChatRequest, text: string) {
+  const prompt_tokens = request.messages.reduce(
+    (sum, m) => sum + approxTokens(textOf(m.content)) + 1,
+    0,
+  );
+  const completion_tokens = approxTokens(text);
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}
+
+/** A `chat.completion` response body. */
+export function completion(request: FakeChatRequest, text: string, finish: string) {
+  return {
+    id: `chatcmpl-${randomUUID()}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: text, refusal: null },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
+    usage: usageOf(request, text),
+  };
 }

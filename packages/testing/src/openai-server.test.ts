@@ -34,6 +34,25 @@ describe("startOpenAiServer", () => {
     expect(server.requests[0]?.headers.authorization).toBe("Bearer test-key");
   });
 
+  it("cuts replies at max_tokens with finish_reason length", async () => {
+    server = await startOpenAiServer({ responder: () => "aaaa bbbb cccc dddd" });
+    const c = client(server);
+    const cut = await c.chat.completions.create({
+      model: "m",
+      max_tokens: 2,
+      messages: [{ role: "user", content: "x" }],
+    });
+    expect(cut.choices[0]?.message.content).toBe("aaaa bbbb");
+    expect(cut.choices[0]?.finish_reason).toBe("length");
+    expect(cut.usage?.completion_tokens).toBe(2);
+    const whole = await c.chat.completions.create({
+      model: "m",
+      max_completion_tokens: 10,
+      messages: [{ role: "user", content: "x" }],
+    });
+    expect(whole.choices[0]?.finish_reason).toBe("stop");
+  });
+
   it("uses a custom responder and per-model responders", async () => {
     server = await startOpenAiServer({
       responder: (req) => `default:${req.model}`,

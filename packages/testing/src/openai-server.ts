@@ -9,9 +9,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   approxTokens,
+  completion,
+  defaultResponder,
   embeddingToBase64,
   fakeEmbedding,
-  sampleFromSchema,
+  limitTokens,
+  usageOf,
 } from "./openai-server-data.js";
 
 /** One chat message as received. Only text content is interpreted. */
@@ -215,9 +218,12 @@ async function handle(
   }
   const responder = behaviour?.responder ?? options.responder ?? defaultResponder;
   const produced = await responder(chat);
-  const text = typeof produced === "string" ? produced : JSON.stringify(produced);
-  if (chat.stream === true) return sendStream(res, chat, text);
-  return sendJson(res, 200, completion(chat, text));
+  const { text, finish } = limitTokens(
+    typeof produced === "string" ? produced : JSON.stringify(produced),
+    chat,
+  );
+  if (chat.stream === true) return sendStream(res, chat, text, finish);
+  return sendJson(res, 200, completion(chat, text, finish));
 }
 
 /** Removes and returns the first queued fault that matches the endpoint and model. */
@@ -248,54 +254,13 @@ function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part) => (typeof part?.text === "string" ? (part.text as string) : ""))
-      .join("");
-  }
-  return "";
-}
-
-function defaultResponder(request: FakeChatRequest): unknown {
-  const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
-  const prompt = textOf(lastUser?.content);
-  const schema = request.response_format?.json_schema?.schema;
-  if (request.response_format?.type === "json_schema") return sampleFromSchema(schema, prompt);
-  if (request.response_format?.type === "json_object") return { echo: prompt };
-  return `echo: ${prompt}`;
-}
-
-function usageOf(request: FakeChatRequest, text: string) {
-  const prompt_tokens = request.messages.reduce(
-    (sum, m) => sum + approxTokens(textOf(m.content)) + 1,
-    0,
-  );
-  const completion_tokens = approxTokens(text);
-  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
-}
-
-function completion(request: FakeChatRequest, text: string) {
-  return {
-    id: `chatcmpl-${randomUUID()}`,
-    object: "chat.completion",
-    created: Math.floor(Date.now() / 1000),
-    model: request.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content: text, refusal: null },
-        finish_reason: "stop",
-        logprobs: null,
-      },
-    ],
-    usage: usageOf(request, text),
-  };
-}
-
 /** Streams the reply word by word as SSE chunks, then a usage chunk (when asked) and `[DONE]`. */
-function sendStream(res: ServerResponse, request: FakeChatRequest, text: string): void {
+function sendStream(
+  res: ServerResponse,
+  request: FakeChatRequest,
+  text: string,
+  finish: string,
+): void {
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
@@ -313,7 +278,7 @@ function sendStream(res: ServerResponse, request: FakeChatRequest, text: string)
   const write = (value: unknown) => res.write(`data: ${JSON.stringify(value)}\n\n`);
   write(chunk({ role: "assistant", content: "" }, null));
   for (const piece of text.match(/\S+\s*|\s+/g) ?? []) write(chunk({ content: piece }, null));
-  write(chunk({}, "stop"));
+  write(chunk({}, finish));
   if (request.stream_options?.include_usage === true) {
     write({
       id,
