@@ -1,0 +1,197 @@
+/**
+ * `createControlPlane`: one facade over the run queue, the runtime instance registry, admission,
+ * scale-out requests and execution control. Everything it knows lives in Redis (or the embedded
+ * engine), so any number of processes can hold a control plane over the same deployment.
+ */
+import { type JsonValue, OrdoError } from "@ordo/core";
+import { type Client, createClient } from "../engine/client.js";
+import type { EventsOptions, ExecutionState } from "../engine/handle.js";
+import type { HotLedgerEvent } from "../engine/ledger.js";
+import { type Connection, openHotStore } from "../hot/connection.js";
+import { DEFAULT_PREFIX } from "../hot/keys.js";
+import {
+  type AdmissionDecision,
+  type AdmissionOptions,
+  type AdmissionRequest,
+  decideAdmission,
+} from "./admission.js";
+import { Dispatcher } from "./dispatcher.js";
+import {
+  type RuntimeInstance,
+  type RuntimeInstanceOptions,
+  startRuntimeInstance,
+} from "./instance.js";
+import { controlKeys } from "./keys.js";
+import { RunQueue, type RunRequest } from "./queue.js";
+import { InstanceRegistry } from "./registry.js";
+import {
+  readScaleRequests,
+  type ScaleRequest,
+  type ScalingMetrics,
+  scalingMetrics,
+} from "./scaling.js";
+
+/** Options of {@link createControlPlane}. */
+export interface ControlPlaneOptions {
+  /** Hot state; must be the deployment's (default: the process-wide embedded engine). */
+  readonly connection?: Connection;
+  /** Client used to start, inspect and cancel executions; default one on `connection`. */
+  readonly client?: Client;
+  /** Key prefix, as the client's and workers' [ordo]. */
+  readonly prefix?: string;
+  /** Partition count, as the client's and workers' (only used for the default client). */
+  readonly partitions?: number;
+  /** Heartbeat age after which an instance is stale, ms [15 000]. */
+  readonly staleAfterMs?: number;
+  /** Claim deadline of a dispatcher between claim and start, ms [30 000]. */
+  readonly claimTtlMs?: number;
+  /** How long an admission hold for one instance lasts, ms [5 000]. */
+  readonly targetHoldMs?: number;
+  readonly admission?: AdmissionOptions;
+}
+
+/** Result of {@link ControlPlane.submit}. */
+export interface SubmitResult {
+  readonly runId: string;
+  readonly executionId: string;
+  readonly decision: AdmissionDecision;
+}
+
+/** Execution control through the client. */
+export interface ExecutionControl {
+  status(executionId: string): Promise<ExecutionState>;
+  cancel(executionId: string, reason?: string): Promise<void>;
+  /** Ledger events in seq order (ends after the terminal event unless `untilFinished: false`). */
+  events(executionId: string, options?: EventsOptions): AsyncIterableIterator<HotLedgerEvent>;
+  /** The output mapping once completed (rejects `STEP_FAILED` / `CANCELLED`). */
+  result(executionId: string, options?: { timeoutMs?: number }): Promise<JsonValue>;
+}
+
+/** The control-plane facade. */
+export interface ControlPlane {
+  readonly queue: RunQueue;
+  readonly instances: InstanceRegistry;
+  readonly executions: ExecutionControl;
+  /**
+   * Admission, then enqueue: returns the run and the decision. Throws `ADMISSION_REJECTED`
+   * (details: decision) when admission rejects; nothing is queued then.
+   */
+  submit(request: RunRequest): Promise<SubmitResult>;
+  /** The admission decision a request would get now (nothing is queued). */
+  admit(request?: AdmissionRequest): Promise<AdmissionDecision>;
+  /** Scale-out requests published for autoscalers (stream ids ascending). */
+  scaleRequests(options?: { after?: string; count?: number }): Promise<ScaleRequest[]>;
+  /** Queue depth and capacity figures an autoscaler scales on. */
+  scaling(): Promise<ScalingMetrics>;
+  /** Registers this process as a runtime instance and starts dispatching queued runs. */
+  startInstance(options?: RuntimeInstanceOptions): Promise<RuntimeInstance>;
+  /** Closes connections the control plane opened (not a client you passed). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a control plane.
+ *
+ * @example
+ * ```ts
+ * import { createControlPlane, createWorker } from "@ordo/runtime";
+ *
+ * const connection = "redis://localhost:6379";
+ * const worker = createWorker({ connection, plugins });
+ * const control = createControlPlane({ connection });
+ * const instance = await control.startInstance({ runSlots: 4 });
+ * const { runId, decision } = await control.submit({ pipeline, input: { q: "hi" }, priority: 5 });
+ * console.log(decision.kind, (await control.queue.get(runId))?.status);
+ * ```
+ */
+export function createControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
+  const store = openHotStore(options.connection);
+  const keys = controlKeys(options.prefix ?? DEFAULT_PREFIX);
+  const ownClient = options.client === undefined;
+  const client =
+    options.client ??
+    createClient({
+      ...(options.connection === undefined ? {} : { connection: options.connection }),
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+    });
+  const queue = new RunQueue(store, keys, client, {
+    claimTtlMs: options.claimTtlMs ?? 30_000,
+    targetHoldMs: options.targetHoldMs ?? 5_000,
+  });
+  const staleAfterMs = options.staleAfterMs ?? 15_000;
+  const instances = new InstanceRegistry(store, keys, staleAfterMs);
+  const admissionOptions = options.admission ?? {};
+  const started = new Set<RuntimeInstance>();
+
+  const admit = async (request: AdmissionRequest = {}): Promise<AdmissionDecision> => {
+    const [list, stats] = await Promise.all([instances.list(), queue.stats()]);
+    return decideAdmission(request, list, { queued: stats.queued }, admissionOptions);
+  };
+
+  return {
+    queue,
+    instances,
+    executions: {
+      status: (id) => client.status(id),
+      cancel: (id, reason) => client.cancel(id, reason),
+      events: (id, eventOptions) => client.handle(id).events(eventOptions),
+      result: (id, resultOptions) => client.handle<JsonValue>(id).result(resultOptions),
+    },
+    admit,
+    async submit(request) {
+      const decision = await admit(
+        request.instanceId === undefined ? {} : { instanceId: request.instanceId },
+      );
+      if (decision.kind === "reject") {
+        throw new OrdoError("ADMISSION_REJECTED", `Run rejected: ${decision.reason}.`, {
+          retryable: true,
+          details: { decision: { ...decision } },
+        });
+      }
+      const maxQueued = admissionOptions.maxQueuedRuns ?? 0;
+      const run = await queue.enqueue(request, decision, maxQueued);
+      return { runId: run.runId, executionId: run.executionId, decision };
+    },
+    scaleRequests: (o = {}) => readScaleRequests(store, keys, o),
+    scaling: () => scalingMetrics(queue, instances),
+    async startInstance(instanceOptions = {}) {
+      const instance = await startRuntimeInstance(
+        {
+          registry: instances,
+          queue,
+          makeDispatcher: (instanceId) =>
+            new Dispatcher({
+              store,
+              keys,
+              queue,
+              client,
+              instanceId,
+              claimTtlMs: instanceOptions.claimTtlMs ?? options.claimTtlMs ?? 30_000,
+              idleWaitMs: instanceOptions.idleWaitMs ?? 500,
+              ...(instanceOptions.onError === undefined
+                ? {}
+                : { onError: instanceOptions.onError }),
+            }),
+        },
+        instanceOptions,
+      );
+      started.add(instance);
+      const close = instance.close.bind(instance);
+      return {
+        ...instance,
+        record: instance.record,
+        drain: instance.drain,
+        async close(closeOptions) {
+          started.delete(instance);
+          await close(closeOptions);
+        },
+      };
+    },
+    async close() {
+      for (const instance of [...started]) await instance.close().catch(() => {});
+      if (ownClient) await client.close();
+      await store.close();
+    },
+  };
+}

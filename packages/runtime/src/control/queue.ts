@@ -1,0 +1,318 @@
+/**
+ * The shared run queue (RunId level): runs wait in Redis, ordered by priority then FIFO, until a
+ * runtime instance's dispatcher claims and starts them. A run id is the caller's handle for the
+ * request; the execution id (pre-assigned at enqueue, distinct) is the engine's. Every state
+ * change is one Lua script (`lua/queue*.lua`) and one event in the control log.
+ */
+import { randomUUID } from "node:crypto";
+import { type JsonValue, OrdoError, type PipelineIR } from "@ordo/core";
+import { z } from "zod";
+import type { Client, PipelineSource } from "../engine/client.js";
+import { type PreparedDefinition, prepareDefinition } from "../engine/definition.js";
+import { validatorFor } from "../engine/input-schema.js";
+import type { HotStore } from "../hot/hot-store.js";
+import { EXECUTION_ID_PATTERN } from "../hot/keys.js";
+import type { AdmissionDecision } from "./admission.js";
+import type { ControlKeys } from "./keys.js";
+import type { QueueStats, RunRecord, RunStatus } from "./records.js";
+import {
+  cancelRunScript,
+  enqueueRunScript,
+  finishRunScript,
+  listRunsScript,
+  pauseQueueScript,
+  queueStatsScript,
+  readRunsScript,
+} from "./scripts.js";
+
+/** A run request. */
+export interface RunRequest {
+  /** Compiled IR or an sdk builder. */
+  readonly pipeline: PipelineSource;
+  readonly input: JsonValue;
+  /** -1000..1000, higher first; default 0. */
+  readonly priority?: number;
+  readonly tenant?: string;
+  /** Run id (`[A-Za-z0-9_.:-]{1,128}`); default a random `run_<uuid>`. Duplicates are rejected. */
+  readonly runId?: string;
+  /** Execution id the run will start; default a random UUID. Must differ from the run id. */
+  readonly executionId?: string;
+  /** Preferred instance, for admission. */
+  readonly instanceId?: string;
+  /** Free-form JSON kept with the run. */
+  readonly metadata?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Filters of {@link RunQueue.list}. */
+export interface ListRunsOptions {
+  readonly status?: RunStatus;
+  readonly tenant?: string;
+  /** Only runs enqueued after this sequence number (paging: pass the last `seq` seen). */
+  readonly afterSeq?: number;
+  /** Default 100, at most 1000. */
+  readonly limit?: number;
+}
+
+/** One control-log event (queue, run and instance transitions). */
+export interface ControlEvent {
+  /** Stream id. */
+  readonly id: string;
+  /** e.g. `run.queued`, `queue.paused`, `instance.stale`. */
+  readonly type: string;
+  /** Epoch ms by the Redis clock. */
+  readonly at: number;
+  readonly runId?: string;
+  readonly instanceId?: string;
+  readonly reason?: string;
+  readonly data?: string;
+}
+
+/** Options of the queue (set through `createControlPlane`). */
+export interface RunQueueOptions {
+  /** How long a claimed run may wait for its start before others may claim it, ms [30 000]. */
+  readonly claimTtlMs?: number;
+  /** How long an admission hold for one instance lasts, ms [5 000]. */
+  readonly targetHoldMs?: number;
+}
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+const DEFAULT_PLACEMENT: AdmissionDecision = { kind: "queue", reason: "enqueued directly" };
+
+function isCompilable(value: PipelineSource): value is { compile(): PipelineIR } {
+  return typeof (value as { compile?: unknown }).compile === "function";
+}
+
+function notFound(runId: string): OrdoError {
+  return new OrdoError("RUN_NOT_FOUND", `No run '${runId}' in the queue.`, { details: { runId } });
+}
+
+/** The run queue API. Create it with `createControlPlane` (field `queue`). */
+export class RunQueue {
+  private readonly prepared = new WeakMap<object, PreparedDefinition>();
+  private readonly validators = new Map<string, z.ZodType>();
+  private readonly storedDefs = new Set<string>();
+
+  constructor(
+    private readonly store: HotStore,
+    private readonly keys: ControlKeys,
+    private readonly client: Client,
+    readonly options: RunQueueOptions = {},
+  ) {}
+
+  private prepare(source: PipelineSource): PreparedDefinition {
+    const cached = this.prepared.get(source);
+    if (cached) return cached;
+    const def = prepareDefinition(isCompilable(source) ? source.compile() : source);
+    this.prepared.set(source, def);
+    return def;
+  }
+
+  /** Rejects bad input now (400 at the API) rather than when a dispatcher starts the run. */
+  private validate(def: PreparedDefinition, input: JsonValue): void {
+    let validator = this.validators.get(def.fingerprint);
+    if (validator === undefined) {
+      validator = validatorFor(def.ir.input);
+      this.validators.set(def.fingerprint, validator);
+    }
+    const parsed = validator.safeParse(input);
+    if (!parsed.success) {
+      throw new OrdoError(
+        "INPUT_INVALID",
+        `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
+      );
+    }
+  }
+
+  /**
+   * Queues a run (accepted while the queue is paused or runs are executing). `placement` is the
+   * admission decision to record (the facade's `submit` decides it); it must not be `reject`.
+   * Throws `RUN_EXISTS` for a duplicate run id, `EXECUTION_EXISTS` for a reused execution id,
+   * `QUEUE_FULL` past `maxQueued`, `INPUT_INVALID`, `USAGE` for malformed ids.
+   *
+   * @example
+   * ```ts
+   * const { runId, executionId } = await controlPlane.queue.enqueue({
+   *   pipeline: answerPipeline,
+   *   input: { question: "What is Ordo?" },
+   *   priority: 10,
+   * });
+   * ```
+   */
+  async enqueue(
+    request: RunRequest,
+    placement: AdmissionDecision = DEFAULT_PLACEMENT,
+    maxQueued = 0,
+  ): Promise<{ runId: string; executionId: string; seq: number }> {
+    const runId = request.runId ?? `run_${randomUUID()}`;
+    const executionId = request.executionId ?? randomUUID();
+    for (const [what, id] of [
+      ["Run", runId],
+      ["Execution", executionId],
+    ] as const) {
+      if (!EXECUTION_ID_PATTERN.test(id)) {
+        throw new OrdoError("USAGE", `${what} id '${id}' must match ${EXECUTION_ID_PATTERN}.`);
+      }
+    }
+    if (runId === executionId) {
+      throw new OrdoError("USAGE", `Run id and execution id must differ ('${runId}').`);
+    }
+    const priority = request.priority ?? 0;
+    if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) {
+      throw new OrdoError("USAGE", `Priority must be an integer in -1000..1000, got ${priority}.`);
+    }
+    const def = this.prepare(request.pipeline);
+    this.validate(def, request.input);
+    const args = {
+      runId,
+      executionId,
+      priority,
+      tenant: request.tenant ?? "",
+      pipeline: def.ir.name,
+      fingerprint: def.fingerprint,
+      irJson: this.storedDefs.has(def.fingerprint) ? "" : def.irJson,
+      inputJson: JSON.stringify(request.input),
+      targetInstanceId: placement.instanceId ?? "",
+      targetHoldMs: this.options.targetHoldMs ?? 5_000,
+      maxQueued,
+      admissionKind: placement.kind,
+      admissionReason: placement.reason,
+      scaleOutTo: placement.kind === "scale-out" ? (placement.scaleOutTo ?? 1) : 0,
+      metadataJson: request.metadata === undefined ? "" : JSON.stringify(request.metadata),
+    };
+    let seq = await enqueueRunScript(this.store, this.keys, args);
+    if (seq === "need-definition") {
+      seq = await enqueueRunScript(this.store, this.keys, { ...args, irJson: def.irJson });
+    }
+    this.storedDefs.add(def.fingerprint);
+    return { runId, executionId, seq: seq as number };
+  }
+
+  /**
+   * A run, or undefined. A `running` run whose execution has finished is brought up to date
+   * first (any reader does it, so a run never stays `running` after its dispatcher died).
+   */
+  async get(runId: string): Promise<RunRecord | undefined> {
+    const [run] = await readRunsScript(this.store, this.keys, [runId]);
+    if (run?.status !== "running") return run;
+    await this.reconcile([run]);
+    return (await readRunsScript(this.store, this.keys, [runId]))[0];
+  }
+
+  /** Runs oldest first, filtered by status and tenant. */
+  async list(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const limit = Math.min(Math.max(1, options.limit ?? 100), 1000);
+    return listRunsScript(this.store, this.keys, {
+      status: options.status ?? "",
+      tenant: options.tenant ?? "",
+      afterSeq: options.afterSeq ?? 0,
+      limit,
+      scanLimit: Math.max(limit * 20, 1000),
+    });
+  }
+
+  /**
+   * Cancels a run. Queued or claimed: cancelled at once, never starts. Running: the cancel is
+   * forwarded to its execution (`client.cancel`); the run ends `cancelled` with it. Terminal: no
+   * change. Throws `RUN_NOT_FOUND`. Returns the run as it is after the call.
+   *
+   * @example
+   * ```ts
+   * const run = await controlPlane.queue.cancel("run_42", "customer withdrew the request");
+   * ```
+   */
+  async cancel(runId: string, reason = "cancelled"): Promise<RunRecord> {
+    const outcome = await cancelRunScript(this.store, this.keys, { runId, reason });
+    if (outcome.kind === "running") {
+      try {
+        await this.client.cancel(outcome.executionId, reason);
+      } catch (error) {
+        // Already terminal (or not created yet): reconcile below records the real outcome.
+        const code = (error as { code?: string }).code;
+        if (code !== "WRONG_STATE" && code !== "EXECUTION_NOT_FOUND") throw error;
+      }
+    }
+    const run = await this.get(runId);
+    if (run === undefined) throw notFound(runId);
+    return run;
+  }
+
+  /** Stops claims (started runs go on; enqueue still accepted). True when it changed the state. */
+  pause(reason = "", requestedBy = ""): Promise<boolean> {
+    return pauseQueueScript(this.store, this.keys, { paused: true, reason, requestedBy });
+  }
+
+  /** Restarts claims. True when it changed the state. */
+  resume(reason = "", requestedBy = ""): Promise<boolean> {
+    return pauseQueueScript(this.store, this.keys, { paused: false, reason, requestedBy });
+  }
+
+  /** Queue counters and the paused flag. */
+  stats(): Promise<QueueStats> {
+    return queueStatsScript(this.store, this.keys);
+  }
+
+  /** Control-log events after stream id `after` (exclusive; default from the start). */
+  async events(options: { after?: string; count?: number } = {}): Promise<ControlEvent[]> {
+    const start = options.after === undefined ? "-" : `(${options.after}`;
+    const page = await this.store.xrange(this.keys.byName.log, start, "+", options.count ?? 100);
+    return page.map(([id, flat]) => {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+      const optional = { runId: f.get("run"), instanceId: f.get("i"), reason: f.get("r") };
+      return {
+        id,
+        type: f.get("t") ?? "unknown",
+        at: Number(f.get("at") ?? 0),
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+        ...(f.has("d") ? { data: f.get("d")! } : {}),
+      };
+    });
+  }
+
+  /** The IR stored for a definition fingerprint (what dispatchers start). */
+  async definition(fingerprint: string): Promise<PipelineIR> {
+    const json = await this.store.hget(this.keys.byName.defs, fingerprint);
+    if (json === null) {
+      throw new OrdoError("SCRIPT_ERROR", `Definition ${fingerprint} is missing from the queue.`);
+    }
+    return JSON.parse(json) as PipelineIR;
+  }
+
+  /**
+   * Records the terminal status of running runs whose executions finished. Pass runs to check,
+   * or none to check every running run (at most `limit`). Returns how many runs it finished.
+   */
+  async reconcile(runs?: readonly RunRecord[], limit = 200): Promise<number> {
+    const list = runs ?? (await this.list({ status: "running", limit }));
+    let finished = 0;
+    for (const run of list) {
+      if (run.status === "running" && (await this.settle(run.runId, run.executionId))) finished++;
+    }
+    return finished;
+  }
+
+  /**
+   * Records the run's terminal status if its execution finished; true when this call did it.
+   * An execution missing from hot state while its run is `running` (evicted) ends the run as
+   * `failed` with reason `execution not found`.
+   */
+  async settle(runId: string, executionId: string): Promise<boolean> {
+    let status: string;
+    let reason: string;
+    try {
+      status = (await this.client.status(executionId)).status;
+      reason = `execution ${status}`;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EXECUTION_NOT_FOUND") throw error;
+      status = "failed";
+      reason = "execution not found";
+    }
+    if (!TERMINAL.has(status)) return false;
+    const done = await finishRunScript(this.store, this.keys, {
+      runId,
+      status: status as RunStatus,
+      reason,
+    });
+    return done !== "stale" && done.changed;
+  }
+}

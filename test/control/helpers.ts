@@ -1,0 +1,102 @@
+/**
+ * Shared setup of control-plane tests: a real Redis (or `REDIS_URL`), a unique key prefix per
+ * test, a worker running the runtime test plugins, and polling helpers with deadlines.
+ */
+import type { PipelineIR } from "@ordo/core";
+import { type ControlPlane, createControlPlane } from "../../packages/runtime/src/control/index.js";
+import {
+  type Client,
+  type Connection,
+  createClient,
+  createWorker,
+  type Worker,
+} from "../../packages/runtime/src/index.js";
+import { testIr } from "../runtime/helpers/ir.js";
+import { echo, sleep } from "../runtime/helpers/plugins.js";
+import { uniquePrefix } from "../runtime/helpers/redis.js";
+
+/** One isolated deployment: control plane, client and (optionally) a worker. */
+export interface Deployment {
+  readonly prefix: string;
+  readonly control: ControlPlane;
+  readonly client: Client;
+  startWorker(): Worker;
+  close(): Promise<void>;
+}
+
+export function deployment(
+  connection: Connection,
+  options: Parameters<typeof createControlPlane>[0] = {},
+): Deployment {
+  const prefix = uniquePrefix("ctl");
+  const client = createClient({ connection, prefix });
+  const control = createControlPlane({ connection, client, prefix, ...options });
+  const workers: Worker[] = [];
+  return {
+    prefix,
+    control,
+    client,
+    startWorker() {
+      const worker = createWorker({
+        connection,
+        prefix,
+        plugins: [echo, sleep],
+        concurrency: 8,
+        idleWaitMs: 50,
+        leaseMs: 1_500, // heartbeats every ~0.5 s: a cancel reaches a running step quickly
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await control.close();
+      for (const w of workers) await w.close({ release: true });
+      await client.close();
+    },
+  };
+}
+
+/** A one-step pipeline echoing `input.text`. */
+export const echoIr: PipelineIR = testIr([{ id: "a", inputs: { value: { $ref: "input.text" } } }], {
+  name: "echo",
+  output: { value: { $ref: "steps.a.output.value" } },
+});
+
+/** A one-step pipeline sleeping `input.ms`. */
+export const sleepIr: PipelineIR = testIr(
+  [{ id: "s", type: "test.sleep", inputs: { ms: { $ref: "input.ms" } } }],
+  { name: "sleeper" },
+);
+
+/** Polls `probe` until it returns a non-undefined value, or throws after `timeoutMs`. */
+export async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until the run reaches `status`. */
+export function runReaches(control: ControlPlane, runId: string, status: string) {
+  return until(async () => {
+    const run = await control.queue.get(runId);
+    return run?.status === status ? run : undefined;
+  }, `run ${runId} to be ${status}`);
+}
+
+/** Error code of a rejected promise. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return String((error as { code?: string }).code);
+  }
+  throw new Error("expected a rejection");
+}
