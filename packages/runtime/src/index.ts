@@ -101,4 +101,38 @@ export {
   DEFAULT_PREFIX,
   partitionOf,
 } from "./hot/keys.js";
+// Ledger shipping (hot stream -> hash-chained durable ledger, terminal snapshots).
+export type { LedgerShipper, LedgerShipperOptions, ShipResult } from "./ledger/index.js";
+export { createLedgerShipper } from "./ledger/index.js";
 export { LUA_SCRIPTS } from "./lua/bundle.generated.js";
+// Replay: audit, restore, --against diff, rerun.
+export type {
+  AgainstReport,
+  DurableOpsOptions,
+  ReplayChecks,
+  ReplayIssue,
+  ReplayIssueCode,
+  ReplayReport,
+  ReplayStepReport,
+  RerunOptions,
+  RerunResult,
+  RestoreResult,
+  StepChange,
+  StepDivergence,
+  StepSnapshotExtra,
+} from "./replay/index.js";
+export {
+  auditExecution,
+  diffAgainst,
+  rerunExecution,
+  restoreExecution,
+} from "./replay/index.js";
+// Retention: evict/compact archived executions, durable TTL.
+export type {
+  ApplyRetentionOptions,
+  RetentionConfig,
+  RetentionPolicy,
+  RetentionResult,
+  RetentionSkipReason,
+} from "./retention/index.js";
+export { applyRetention, retentionPolicyFor } from "./retention/index.js";
