@@ -8,7 +8,15 @@ import type { z } from "zod";
 import type { StepContext } from "./context.js";
 import { defineStep, type StepContract, type StepPlugin } from "./define-step.js";
 
-/** A step contract without `run`, branded so builders recognise it. See {@link declareStep}. */
+/**
+ * A step contract without `run`, branded so builders recognise it. See {@link declareStep}.
+ *
+ * @example
+ * ```ts
+ * import type { StepDeclaration } from "@ordo/step";
+ * const isLlm = (d: StepDeclaration) => d.type === "ordo.llm";
+ * ```
+ */
 export interface StepDeclaration<
   TInput extends z.ZodType = z.ZodType,
   TOutput extends z.ZodType = z.ZodType,
@@ -17,7 +25,14 @@ export interface StepDeclaration<
   readonly kind: "ordo.step-declaration";
 }
 
-/** The `run` function of a declared step. */
+/**
+ * The `run` function of a declared step, as passed to {@link implementStep}.
+ *
+ * @example
+ * ```ts
+ * const run: StepRun<typeof upper.input, typeof upper.output, z.ZodObject<{}>> = async ({ text }) => ({ text });
+ * ```
+ */
 export type StepRun<
   TInput extends z.ZodType,
   TOutput extends z.ZodType,

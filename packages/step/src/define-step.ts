@@ -9,6 +9,12 @@ import type { StepContext } from "./context.js";
  * What a step declares about itself, without code: its identity and schemas. Shared by
  * {@link StepDefinition} (with `run`) and `StepDeclaration` (without), so a builder can type and
  * compile a step from either.
+ *
+ * @example
+ * ```ts
+ * import type { StepContract } from "@ordo/step";
+ * const describe = (step: StepContract) => `${step.type}@${step.version}`; // "acme.sentiment@1.0.0"
+ * ```
  */
 export interface StepContract<
   TInput extends z.ZodType = z.ZodType,

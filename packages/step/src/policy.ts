@@ -13,15 +13,35 @@ import {
 } from "@ordo/core";
 import type { z } from "zod";
 
-/** What a custom policy does; decides which `evaluate` signature applies. */
+/**
+ * What a custom policy does; decides which `evaluate` signature applies.
+ *
+ * @example
+ * ```ts
+ * const kind: PolicyKind = "admission"; // evaluate: (ctx, config) => { allow, reason?, retryAfterMs? }
+ * ```
+ */
 export type PolicyKind = "retry-classifier" | "admission" | "custom";
 
-/** Answer of a retry classifier: retry with the normal backoff, fail now, or retry after a delay. */
+/**
+ * Answer of a retry classifier: retry with the normal backoff, fail now, or retry after a delay.
+ *
+ * @example
+ * ```ts
+ * const decide = (status: number): RetryDecision => (status === 429 ? { retryAfterMs: 1000 } : "fail");
+ * ```
+ */
 export type RetryDecision = "retry" | "fail" | { readonly retryAfterMs: number };
 
 /**
  * Classifies a failed attempt. `attempt` is 1-based (the attempt that failed); `config` is the
  * policy's validated config as written in the IR.
+ *
+ * @example
+ * ```ts
+ * const classify: RetryClassifier<{ max: number }> = (error, attempt, { max }) =>
+ *   error.retryable && attempt < max ? "retry" : "fail";
+ * ```
  */
 export type RetryClassifier<TConfig> = (
   error: OrdoErrorJSON,
@@ -29,7 +49,14 @@ export type RetryClassifier<TConfig> = (
   config: TConfig,
 ) => RetryDecision;
 
-/** What an admission rule sees before a step attempt is leased. */
+/**
+ * What an admission rule sees before a step attempt is leased.
+ *
+ * @example
+ * ```ts
+ * const rule = (ctx: AdmissionContext) => ({ allow: ctx.metadata.tenant !== "blocked" });
+ * ```
+ */
 export interface AdmissionContext {
   readonly executionId: string;
   readonly pipeline: { readonly name: string; readonly version: string };
@@ -40,7 +67,14 @@ export interface AdmissionContext {
   readonly metadata: StepMetadata;
 }
 
-/** Answer of an admission rule. A refusal with `retryAfterMs` re-offers the step after that delay. */
+/**
+ * Answer of an admission rule. A refusal with `retryAfterMs` re-offers the step after that delay.
+ *
+ * @example
+ * ```ts
+ * const later: AdmissionDecision = { allow: false, reason: "outside business hours", retryAfterMs: 60_000 };
+ * ```
+ */
 export interface AdmissionDecision {
   readonly allow: boolean;
   readonly reason?: string;
@@ -48,20 +82,46 @@ export interface AdmissionDecision {
   readonly retryAfterMs?: number;
 }
 
-/** Decides whether a step attempt may start now. Must be fast and side-effect free. */
+/**
+ * Decides whether a step attempt may start now. Must be fast and side-effect free.
+ *
+ * @example
+ * ```ts
+ * const onlyGold: AdmissionRule<{ tier: string }> = (ctx, config) => ({
+ *   allow: ctx.metadata.labels?.tier === config.tier,
+ *   reason: "tier",
+ * });
+ * ```
+ */
 export type AdmissionRule<TConfig> = (
   ctx: AdmissionContext,
   config: TConfig,
 ) => AdmissionDecision | Promise<AdmissionDecision>;
 
-/** The `evaluate` signature for a policy kind; `custom` policies are interpreted by their runtime. */
+/**
+ * The `evaluate` signature for a policy kind; `custom` policies are interpreted by their runtime.
+ *
+ * @example
+ * ```ts
+ * type E = PolicyEvaluate<"retry-classifier", { max: number }>; // RetryClassifier<{ max: number }>
+ * ```
+ */
 export type PolicyEvaluate<TKind extends PolicyKind, TConfig> = TKind extends "retry-classifier"
   ? RetryClassifier<TConfig>
   : TKind extends "admission"
     ? AdmissionRule<TConfig>
     : (context: unknown, config: TConfig) => unknown;
 
-/** A custom policy as the runtime registry keeps it: name, kind, zod config schema, evaluator. */
+/**
+ * A custom policy as the runtime registry keeps it: name, kind, zod config schema, evaluator.
+ * A runtime looks a `{ name, kind, config }` IR reference up by `name`, re-checks `config` with
+ * {@link checkPolicyConfig}, then calls `evaluate`.
+ *
+ * @example
+ * ```ts
+ * const registry = new Map<string, PolicyDefinition>([[retryOnStatus.definition.name, retryOnStatus.definition]]);
+ * ```
+ */
 export interface PolicyDefinition<
   TKind extends PolicyKind = PolicyKind,
   TConfig extends z.ZodType = z.ZodType,
@@ -75,12 +135,28 @@ export interface PolicyDefinition<
   readonly evaluate?: PolicyEvaluate<TKind, z.output<TConfig>>;
 }
 
-/** A typed reference to a custom policy, as placed in `policies({ custom: [...] })`. */
+/**
+ * A typed reference to a custom policy, as placed in `policies({ custom: [...] })`.
+ *
+ * @example
+ * ```ts
+ * const ref: PolicyRef<"admission"> = businessHours({ timezone: "UTC", from: 8, to: 18 });
+ * // { name: "acme.admission.business-hours", kind: "admission", config: { timezone: "UTC", from: 8, to: 18 } }
+ * ```
+ */
 export interface PolicyRef<TKind extends PolicyKind = PolicyKind> extends CustomPolicyRef {
   readonly kind: TKind;
 }
 
-/** What {@link definePolicy} returns: call it with a config to get a {@link PolicyRef}. */
+/**
+ * What {@link definePolicy} returns: call it with a config to get a {@link PolicyRef}.
+ *
+ * @example
+ * ```ts
+ * retryOnStatus({ statuses: [429] }); // { name, kind: "retry-classifier", config: { statuses: [429] } }
+ * retryOnStatus.definition.config; // the zod schema
+ * ```
+ */
 export interface PolicyFactory<TKind extends PolicyKind, TConfig extends z.ZodType> {
   (
     ...config: Record<string, never> extends z.input<TConfig>
