@@ -65,7 +65,7 @@ describe("invalid fixtures", () => {
   });
 
   it("cover every IR validation code", () => {
-    const covered = new Set(
+    const covered = new Set<string>(
       files.flatMap((file) =>
         (
           readJson(invalidRoot + file.replace(".dag.json", ".expected-errors.json")) as IrIssue[]

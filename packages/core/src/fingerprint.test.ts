@@ -49,7 +49,7 @@ const pipelineArb: fc.Arbitrary<PipelineIR> = fc
               : { $ref: `input.${step.field}` },
           text: { $template: "Q: {{input.q}}" },
         },
-        config: step.config,
+        config: step.config as Record<string, JsonValue>,
         metadata: {},
         trigger: step.trigger,
         ...(step.maxAttempts === undefined
