@@ -86,7 +86,7 @@ describe("first-party plugins on the engine", () => {
     expect(result.cost).toBeGreaterThan(0);
     const state = await run.status();
     expect(state.steps.answer).toMatchObject({ status: "completed", attempt: 1 });
-    expect((state.steps.context?.output as { documentIds: string[] }).documentIds[0]).toBe("redis");
+    expect((state.steps.context!.output as { documentIds: string[] }).documentIds[0]).toBe("redis");
   });
 
   it("a provider 429 is retried after Retry-After and the answer is paid once", async () => {
