@@ -5,10 +5,10 @@
  */
 import { type JsonValue, OrdoError } from "@ordo/core";
 import { type Client, createClient } from "../engine/client.js";
-import type { EventsOptions, ExecutionState } from "../engine/handle.js";
+import type { ExecutionState } from "../engine/handle.js";
 import type { HotLedgerEvent } from "../engine/ledger.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
-import { DEFAULT_PREFIX } from "../hot/keys.js";
+import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
 import {
   type AdmissionDecision,
   type AdmissionOptions,
@@ -16,6 +16,7 @@ import {
   decideAdmission,
 } from "./admission.js";
 import { Dispatcher } from "./dispatcher.js";
+import { type FollowOptions, followExecution } from "./events.js";
 import {
   type RuntimeInstance,
   type RuntimeInstanceOptions,
@@ -39,7 +40,7 @@ export interface ControlPlaneOptions {
   readonly client?: Client;
   /** Key prefix, as the client's and workers' [ordo]. */
   readonly prefix?: string;
-  /** Partition count, as the client's and workers' (only used for the default client). */
+  /** Partition count, as the client's and workers' [16]. */
   readonly partitions?: number;
   /** Heartbeat age after which an instance is stale, ms [15 000]. */
   readonly staleAfterMs?: number;
@@ -61,8 +62,11 @@ export interface SubmitResult {
 export interface ExecutionControl {
   status(executionId: string): Promise<ExecutionState>;
   cancel(executionId: string, reason?: string): Promise<void>;
-  /** Ledger events in seq order (ends after the terminal event unless `untilFinished: false`). */
-  events(executionId: string, options?: EventsOptions): AsyncIterableIterator<HotLedgerEvent>;
+  /**
+   * Ledger events in seq order (ends after the terminal event unless `untilFinished: false`, or
+   * when `signal` aborts). Throws `EXECUTION_NOT_FOUND`.
+   */
+  events(executionId: string, options?: FollowOptions): AsyncIterableIterator<HotLedgerEvent>;
   /** The output mapping once completed (rejects `STEP_FAILED` / `CANCELLED`). */
   result(executionId: string, options?: { timeoutMs?: number }): Promise<JsonValue>;
 }
@@ -107,6 +111,10 @@ export interface ControlPlane {
 export function createControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
   const store = openHotStore(options.connection);
   const keys = controlKeys(options.prefix ?? DEFAULT_PREFIX);
+  const keyspace = new Keyspace(
+    options.prefix ?? DEFAULT_PREFIX,
+    options.partitions ?? DEFAULT_PARTITIONS,
+  );
   const ownClient = options.client === undefined;
   const client =
     options.client ??
@@ -135,7 +143,7 @@ export function createControlPlane(options: ControlPlaneOptions = {}): ControlPl
     executions: {
       status: (id) => client.status(id),
       cancel: (id, reason) => client.cancel(id, reason),
-      events: (id, eventOptions) => client.handle(id).events(eventOptions),
+      events: (id, eventOptions) => followExecution(store, keyspace, id, eventOptions),
       result: (id, resultOptions) => client.handle<JsonValue>(id).result(resultOptions),
     },
     admit,

@@ -35,6 +35,7 @@ export type {
 } from "./control-plane.js";
 export { createControlPlane } from "./control-plane.js";
 export type { DispatcherStats } from "./dispatcher.js";
+export type { FollowOptions } from "./events.js";
 export type { RuntimeInstance, RuntimeInstanceOptions } from "./instance.js";
 export type { ControlKeys } from "./keys.js";
 export { controlKeys } from "./keys.js";
