@@ -19,8 +19,12 @@ import { compileCommand } from "./compile.js";
 import { demoCommand } from "./demo.js";
 import { graphCommand } from "./graph.js";
 import { importCommand } from "./import.js";
+import { ledgerCommand } from "./ledger.js";
+import { replayCommand } from "./replay.js";
+import { rerunCommand } from "./rerun.js";
 import { runCommand } from "./run.js";
 import { statusCommand } from "./status.js";
+import { timelineCommand } from "./timeline.js";
 import { validateCommand } from "./validate.js";
 import { workerCommand } from "./worker.js";
 
@@ -43,5 +47,9 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   workerCommand,
   statusCommand,
+  ledgerCommand,
+  timelineCommand,
+  replayCommand,
+  rerunCommand,
   demoCommand,
 ] as readonly Command[];
