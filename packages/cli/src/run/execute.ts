@@ -38,7 +38,8 @@ export async function executeWithProgress(options: ExecuteOptions): Promise<Exec
     ...(options.executionId === undefined ? {} : { executionId: options.executionId }),
   });
   progress?.write(
-    `execution ${handle.executionId} started: ${ir.name}@${ir.version}, ${ir.steps.length} steps\n`,
+    `execution ${handle.executionId} started: ${ir.name}@${ir.version}, ` +
+      `${ir.steps.length} step${ir.steps.length === 1 ? "" : "s"}\n`,
   );
   const printer = new ProgressPrinter(
     progress,
