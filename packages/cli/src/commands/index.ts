@@ -19,10 +19,13 @@ import { compileCommand } from "./compile.js";
 import { demoCommand } from "./demo.js";
 import { graphCommand } from "./graph.js";
 import { importCommand } from "./import.js";
+import { instancesCommand } from "./instances.js";
 import { ledgerCommand } from "./ledger.js";
+import { queueCommand } from "./queue.js";
 import { replayCommand } from "./replay.js";
 import { rerunCommand } from "./rerun.js";
 import { runCommand } from "./run.js";
+import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
 import { timelineCommand } from "./timeline.js";
 import { validateCommand } from "./validate.js";
@@ -52,4 +55,7 @@ export const COMMANDS: readonly Command[] = [
   replayCommand,
   rerunCommand,
   demoCommand,
+  queueCommand,
+  instancesCommand,
+  serveCommand,
 ] as readonly Command[];
