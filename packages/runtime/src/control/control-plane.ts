@@ -4,6 +4,7 @@
  * engine), so any number of processes can hold a control plane over the same deployment.
  */
 import { type JsonValue, OrdoError } from "@ordo/core";
+import type { DurableStore } from "../durable/types.js";
 import { type Client, createClient } from "../engine/client.js";
 import type { ExecutionState } from "../engine/handle.js";
 import type { HotLedgerEvent } from "../engine/ledger.js";
@@ -25,6 +26,7 @@ import {
 import { controlKeys } from "./keys.js";
 import { RunQueue, type RunRequest } from "./queue.js";
 import { InstanceRegistry } from "./registry.js";
+import { type ReplayControl, replayControl } from "./replay.js";
 import {
   readScaleRequests,
   type ScaleRequest,
@@ -49,6 +51,8 @@ export interface ControlPlaneOptions {
   /** How long an admission hold for one instance lasts, ms [5 000]. */
   readonly targetHoldMs?: number;
   readonly admission?: AdmissionOptions;
+  /** Durable store the ledger is shipped to; enables `replay` (audit, restore, rerun). */
+  readonly durable?: DurableStore;
 }
 
 /** Result of {@link ControlPlane.submit}. */
@@ -76,6 +80,8 @@ export interface ControlPlane {
   readonly queue: RunQueue;
   readonly instances: InstanceRegistry;
   readonly executions: ExecutionControl;
+  /** Audit, restore, rerun, diff and durable ledger (needs the `durable` option). */
+  readonly replay: ReplayControl;
   /**
    * Admission, then enqueue: returns the run and the decision. Throws `ADMISSION_REJECTED`
    * (details: decision) when admission rejects; nothing is queued then.
@@ -140,6 +146,12 @@ export function createControlPlane(options: ControlPlaneOptions = {}): ControlPl
   return {
     queue,
     instances,
+    replay: replayControl({
+      durable: options.durable,
+      connection: options.connection,
+      prefix: options.prefix ?? DEFAULT_PREFIX,
+      partitions: options.partitions ?? DEFAULT_PARTITIONS,
+    }),
     executions: {
       status: (id) => client.status(id),
       cancel: (id, reason) => client.cancel(id, reason),

@@ -51,4 +51,5 @@ export type {
 export { TERMINAL_RUN_STATUSES } from "./records.js";
 export type { InstanceRegistration, InstanceRegistry } from "./registry.js";
 export { newInstanceId } from "./registry.js";
+export type { ReplayControl } from "./replay.js";
 export type { ScaleRequest, ScalingMetrics } from "./scaling.js";

@@ -220,6 +220,51 @@ export const ROUTES: readonly Route[] = [
       return ok(await ctx.control.executions.status(ctx.params.id!));
     },
   },
+  {
+    method: "GET",
+    pattern: "/executions/:id/audit",
+    handler: async ({ control, params }) => ok(await control.replay.audit(params.id!)),
+  },
+  {
+    method: "GET",
+    pattern: "/executions/:id/ledger",
+    handler: async ({ control, params, query }) => {
+      const afterSeq = int(query.get("after"), "after");
+      const events = await control.replay.ledger(
+        params.id!,
+        afterSeq === undefined ? {} : { afterSeq },
+      );
+      return ok({ events });
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/executions/:id/restore",
+    handler: async ({ control, params }) => ok(await control.replay.restore(params.id!)),
+  },
+  {
+    method: "POST",
+    pattern: "/executions/:id/rerun",
+    handler: async (ctx) => {
+      const body = await ctx.body();
+      const from = str(body.from, "from");
+      if (from === undefined) throw new OrdoError("USAGE", "'from' (a step id) is required.");
+      const executionId = str(body.executionId, "executionId");
+      const rerun = { from, ...(executionId === undefined ? {} : { executionId }) };
+      return ok(await ctx.control.replay.rerun(ctx.params.id!, rerun), 202);
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/executions/:id/against",
+    handler: async (ctx) => {
+      const pipeline = (await ctx.body()).pipeline;
+      if (pipeline === null || typeof pipeline !== "object") {
+        throw new OrdoError("USAGE", "'pipeline' must be a pipeline IR object.");
+      }
+      return ok(await ctx.control.replay.against(ctx.params.id!, pipeline as PipelineIR));
+    },
+  },
 ];
 
 /** Matches a path against a pattern; returns the `:name` params or undefined. */
