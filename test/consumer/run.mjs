@@ -14,7 +14,18 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const here = dirname(fileURLToPath(import.meta.url));
-const packages = ["core", "step", "sdk", "runtime", "testing", "analyze", "cli"];
+const packages = [
+  "core",
+  "step",
+  "sdk",
+  "runtime",
+  "testing",
+  "analyze",
+  "cli",
+  "step-llm",
+  "step-rag",
+  "step-http",
+];
 const work = mkdtempSync(join(tmpdir(), "ordo-consumer-"));
 const results = [];
 
@@ -84,7 +95,7 @@ check("the compiled pipeline runs and produces valid IR", () => {
 check("the installed `ordo` binary compiles the pipeline module", () => {
   const out = run(
     join(app, "node_modules/.bin/ordo"),
-    ["compile", "dist/pipeline.js", "--json"],
+    ["compile", "dist/pipeline.js", "--json", "--name", "greet"],
     app,
   );
   const parsed = JSON.parse(out);
