@@ -7,11 +7,14 @@
 --   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
 -- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token   ARGV[4] output JSON
 -- ARGV[5] workerId      ARGV[6] max steps to claim next (0 = none)   ARGV[7] default lease ms
--- Returns: {"OK", finalStatus or "", items, facts} (items as in claimSteps; facts, only when this
---   call finalized: {inputJson, step, status, outputJson or "", ...} for the fingerprint)
+-- ARGV[8] execution fingerprint precomputed by a worker that holds every fact (single-step
+--   pipelines), stored when this call finalizes the execution as completed; "" otherwise
+-- Returns: {"OK", finalStatus or "", items, facts, storedFingerprint} (items as in claimSteps;
+--   facts only when this call finalized and did not store ARGV[8]: {inputJson, step, status,
+--   outputJson or "", ...} for the fingerprint; storedFingerprint = ARGV[8] when stored, else "")
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
 -- Ledger: step.completed; step.skipped for dependents skipped by their trigger rule;
---   execution.<status> on finalization; step.stale_rejected when the token does not match;
+--   execution.<status> on finalization; execution.fingerprinted when ARGV[8] was stored; step.stale_rejected when the token does not match;
 --   step.claimed for the next step(s).
 -- @include base
 -- @include settle
@@ -30,6 +33,12 @@ emit(exec, 'step.completed', step, redis.call('HGET', K.att, m) or '1', ARGV[5],
 local made = settle(exec, fp, step, true, 'completed')
 local final = finalize(exec) or ''
 local items = claim_with_upkeep(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), made)
-local facts = {}
-if final ~= '' then facts = final_facts(exec, fp) end
-return { 'OK', final, items, facts }
+local facts, stored = {}, ''
+if final == 'completed' and ARGV[8] ~= '' and xget(exec, 'n') == '1' then
+  xset(exec, 'fpx', ARGV[8])
+  emit(exec, 'execution.fingerprinted', nil, nil, nil, nil, nil, '{"fingerprint":"' .. ARGV[8] .. '"}')
+  stored = ARGV[8]
+elseif final ~= '' then
+  facts = final_facts(exec, fp)
+end
+return { 'OK', final, items, facts, stored }

@@ -73,15 +73,21 @@ local function claim_ready(worker, max, default_lease)
 end
 
 -- The claim half of complete/fail/claim scripts: promote due retries, recover a few expired
--- leases, then claim. Wakes other workers for ready steps this caller leaves behind.
+-- leases, then claim. Wakes other workers for ready steps this caller leaves behind, and trims
+-- stale wake tokens.
 local function claim_with_upkeep(worker, max, default_lease, made_ready)
   local moved = promote_due(16) + recover_due(16)
   local items = {}
   if max > 0 then items = claim_ready(worker, max, default_lease) end
   made_ready = made_ready + moved
-  if made_ready > 0 then
-    local left = redis.call('ZCARD', K.ready)
-    if left > 0 then wake(math.min(made_ready, left)) end
+  local left = redis.call('ZCARD', K.ready)
+  if made_ready > 0 and left > 0 then wake(math.min(made_ready, left)) end
+  -- Invariant: no more wake tokens than ready steps. Tokens go stale when busy workers claim
+  -- the steps they announced; without this trim idle workers would chase them one by one.
+  if left == 0 then
+    redis.call('DEL', K.wake)
+  else
+    redis.call('LTRIM', K.wake, 0, left - 1)
   end
   return items
 end

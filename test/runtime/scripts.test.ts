@@ -124,6 +124,20 @@ describe("createExecution + claimSteps", () => {
     expect(events.filter((e) => e.type === "execution.completed")).toHaveLength(1);
   });
 
+  it("keeps no more wake tokens than ready steps", async () => {
+    const t = await setup([{ id: "a" }, { id: "b" }, { id: "c" }, { id: "d", deps: ["a"] }]);
+    const raw = (store as RedisHotStore).client;
+    expect(await raw.llen(t.keys.byName.wake)).toBe(3); // one per root
+    const [a] = await t.claim(1);
+    expect(await raw.llen(t.keys.byName.wake)).toBe(2);
+    await t.claim(2);
+    expect(await raw.llen(t.keys.byName.wake)).toBe(0);
+    // completing a makes d ready; the completer takes it itself, so nobody is woken
+    const r = await t.complete(a!, {}, 1);
+    expect(r.next.map((c) => c.stepId)).toEqual(["d"]);
+    expect(await raw.llen(t.keys.byName.wake)).toBe(0);
+  });
+
   it("gives a ready step to exactly one of many concurrent claimers", async () => {
     const t = await setup([{ id: "only" }]);
     const stores = Array.from({ length: 8 }, () => store.duplicate());

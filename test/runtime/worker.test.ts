@@ -4,7 +4,12 @@
  */
 import { isOrdoError } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, createWorker, type Worker } from "../../packages/runtime/src/index.js";
+import {
+  createClient,
+  createWorker,
+  executionFingerprint,
+  type Worker,
+} from "../../packages/runtime/src/index.js";
 import { testIr } from "./helpers/ir.js";
 import { echo, fatal, flaky, sleep } from "./helpers/plugins.js";
 import { startTestRedis, type TestRedis, uniquePrefix } from "./helpers/redis.js";
@@ -185,5 +190,14 @@ describe("worker and client", () => {
     });
     const run = await client.start({ compile: () => ir }, {});
     expect(await run.result({ timeoutMs: 5_000 })).toEqual({ v: 1 });
+    // Single-step: completeStep stored the fingerprint the worker precomputed; it must equal
+    // the fingerprint recomputed from the final state.
+    const state = await run.status();
+    const expected = executionFingerprint(
+      state.definitionFingerprint,
+      state.input,
+      new Map([["a", { status: "completed" as const, output: state.steps.a!.output! }]]),
+    );
+    expect(state.fingerprint).toBe(expected);
   });
 });

@@ -11,6 +11,7 @@ import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, EXECUTION_ID_PATTERN, Keyspace } fr
 import { cancelExecution, createExecution, setFingerprint } from "../hot/scripts.js";
 import { type PreparedDefinition, prepareDefinition } from "./definition.js";
 import { DefinitionCache } from "./definition-cache.js";
+import { FinishWatcher } from "./finish-watcher.js";
 import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
 import { validatorFor } from "./input-schema.js";
 import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
@@ -56,6 +57,7 @@ export interface Client {
 export interface ClientInternals {
   readonly store: HotStore;
   readonly keyspace: Keyspace;
+  readonly watcher: FinishWatcher;
   definitionOf(executionId: string): Promise<PreparedDefinition>;
   status(executionId: string): Promise<ExecutionState>;
   cancel(executionId: string, reason?: string): Promise<void>;
@@ -68,6 +70,7 @@ function isCompilable(value: PipelineSource): value is { compile(): PipelineIR }
 class ClientImpl implements Client, ClientInternals {
   readonly store: HotStore;
   readonly keyspace: Keyspace;
+  readonly watcher: FinishWatcher;
   private readonly defs = new DefinitionCache();
   private readonly prepared = new WeakMap<object, PreparedDefinition>();
   private readonly validators = new Map<string, z.ZodType>();
@@ -80,6 +83,7 @@ class ClientImpl implements Client, ClientInternals {
       options.prefix ?? DEFAULT_PREFIX,
       options.partitions ?? DEFAULT_PARTITIONS,
     );
+    this.watcher = new FinishWatcher(this.store, this.keyspace);
   }
 
   private prepare(source: PipelineSource): PreparedDefinition {

@@ -82,22 +82,30 @@ export class ExecutionHandleImpl<TOutput> implements ExecutionHandle<TOutput> {
 
   async result(options: ResultOptions = {}): Promise<TOutput> {
     const keys = this.client.keyspace.of(this.executionId);
-    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-    let delay = 2;
-    for (;;) {
-      const head = await readExecutionHead(this.client.store, keys, this.executionId);
-      if (head === null) {
-        throw new OrdoError("EXECUTION_NOT_FOUND", `No execution '${this.executionId}'.`);
-      }
-      if (head.status !== "running") break;
-      if (Date.now() > deadline) {
-        throw new OrdoError("WRONG_STATE", `Execution '${this.executionId}' is still running.`, {
-          retryable: true,
-          details: { executionId: this.executionId },
+    const head = await readExecutionHead(this.client.store, keys, this.executionId);
+    if (head === null) {
+      throw new OrdoError("EXECUTION_NOT_FOUND", `No execution '${this.executionId}'.`, {
+        details: { executionId: this.executionId },
+      });
+    }
+    if (head.status === "running") {
+      const finished = this.client.watcher.wait(this.executionId);
+      if (options.timeoutMs === undefined) await finished;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
         });
+        const outcome = await Promise.race([finished, timedOut]);
+        clearTimeout(timer);
+        if (outcome === "timeout") {
+          this.client.watcher.forget(this.executionId);
+          throw new OrdoError("WRONG_STATE", `Execution '${this.executionId}' is still running.`, {
+            retryable: true,
+            details: { executionId: this.executionId },
+          });
+        }
       }
-      await sleep(delay);
-      delay = Math.min(50, Math.ceil(delay * 1.5));
     }
     const state = await this.client.status(this.executionId);
     if (state.status === "cancelled") {

@@ -23,6 +23,7 @@ import {
 } from "../hot/scripts.js";
 import type { PreparedDefinition } from "./definition.js";
 import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
+import { executionFingerprint } from "./state.js";
 
 /** What the runner needs from its worker. */
 export interface RunnerEnv {
@@ -180,6 +181,19 @@ export async function runClaimedStep(
       workerId: env.workerId,
       claimNext: env.claimNext(),
       leaseMs: env.defaultLeaseMs,
+      // A single-step execution ends with this step: this worker holds every fingerprint fact,
+      // so the script stores the fingerprint in the same call (no extra round trip).
+      ...(def.rows.length === 1
+        ? {
+            fingerprintIfLast: executionFingerprint(
+              def.fingerprint,
+              JSON.parse(item.inputJson) as JsonValue,
+              new Map([
+                [item.stepId, { status: "completed", output: JSON.parse(outputJson) as JsonValue }],
+              ]),
+            ),
+          }
+        : {}),
     });
   } catch (error) {
     // STALE_TOKEN (lease lost and recovered elsewhere) or the store is unreachable: the lease

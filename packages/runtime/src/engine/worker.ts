@@ -96,6 +96,7 @@ class WorkerImpl implements Worker {
   private loop: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
   private nextDueAt = Number.POSITIVE_INFINITY;
+  private lastSweepAt = 0;
   private readonly slotsDrained: Set<() => void> = new Set();
 
   constructor(options: WorkerOptions) {
@@ -136,10 +137,13 @@ class WorkerImpl implements Worker {
     };
   }
 
-  /** Claims for free slots; when nothing is there, blocks on the wake lists. */
+  /**
+   * Claims for free slots; when nothing is there, blocks on the wake lists. A failing store
+   * (network blip, cluster failover) never stops the loop: it logs and backs off (50 ms doubling
+   * to 1 s) until the store answers again.
+   */
   private async dispatch(): Promise<void> {
     this.blocking = this.store.duplicate();
-    const wakeKeys = this.keyspace.wakeKeys();
     const sweepOrder = Array.from({ length: this.keyspace.partitions }, (_, p) => p);
     let rotation = 0;
     // Every partition, starting one further each time so no partition is always served last.
@@ -148,47 +152,62 @@ class WorkerImpl implements Worker {
       return [...sweepOrder.slice(rotation), ...sweepOrder.slice(0, rotation)];
     };
     let hinted: number[] = everywhere();
+    let backoff = 0;
     while (!this.closing) {
-      const free = this.concurrency - this.active;
-      if (free <= 0) {
-        await new Promise<void>((resolve) => {
-          this.slotFreed = resolve;
-        });
-        continue;
-      }
-      let claimedAny = false;
-      for (const p of hinted) {
-        const room = this.concurrency - this.active;
-        if (room <= 0 || this.closing) break;
-        const items = await claimSteps(this.store, this.keyspace.part(p), {
-          workerId: this.id,
-          max: room,
-          defaultLeaseMs: this.leaseMs,
-        });
-        if (items.length > 0) claimedAny = true;
-        for (const item of items) this.startSlot(item);
-      }
-      hinted = [];
-      if (claimedAny || this.closing) {
-        hinted = everywhere();
-        continue;
-      }
-      const waitMs = Math.max(10, Math.min(this.idleWaitMs, this.nextDueAt - Date.now()));
-      let popped: [string, string] | null = null;
       try {
-        popped = await this.blocking.blpop(wakeKeys, waitMs / 1000);
+        hinted = await this.dispatchOnce(hinted, everywhere);
+        backoff = 0;
       } catch (error) {
         if (this.closing) break;
-        throw error;
-      }
-      if (popped === null) {
-        // Idle timeout: sweep every partition (promotes due retries, recovers expired leases).
-        if (this.nextDueAt <= Date.now() + 5) this.nextDueAt = Number.POSITIVE_INFINITY;
+        backoff = Math.min(1_000, backoff === 0 ? 50 : backoff * 2);
+        this.logger.warn("claim loop error; retrying", {
+          message: (error as Error).message,
+          backoffMs: backoff,
+        });
+        await new Promise((r) => setTimeout(r, backoff));
         hinted = everywhere();
-      } else {
-        hinted = [wakeKeys.indexOf(popped[0])];
       }
     }
+  }
+
+  /** One round: claim from `hinted` partitions, or wait. Returns the partitions to try next. */
+  private async dispatchOnce(hinted: number[], everywhere: () => number[]): Promise<number[]> {
+    if (this.concurrency - this.active <= 0) {
+      await new Promise<void>((resolve) => {
+        this.slotFreed = resolve;
+      });
+      return hinted.length > 0 ? hinted : everywhere();
+    }
+    let claimedAny = false;
+    for (const p of hinted) {
+      const room = this.concurrency - this.active;
+      if (room <= 0 || this.closing) break;
+      const items = await claimSteps(this.store, this.keyspace.part(p), {
+        workerId: this.id,
+        max: room,
+        defaultLeaseMs: this.leaseMs,
+      });
+      if (items.length > 0) claimedAny = true;
+      for (const item of items) this.startSlot(item);
+    }
+    if (claimedAny || this.closing) return everywhere();
+    const wakeKeys = this.keyspace.wakeKeys();
+    const waitMs = Math.max(10, Math.min(this.idleWaitMs, this.nextDueAt - Date.now()));
+    let popped: [string, string] | null;
+    try {
+      popped = await this.blocking!.blpop(wakeKeys, waitMs / 1000);
+    } catch (error) {
+      if (this.closing) return [];
+      throw error;
+    }
+    // A hint serves one partition, but every partition is swept at least every idleWaitMs, so
+    // due retries and expired leases elsewhere are never starved by a stream of wake tokens.
+    if (popped !== null && Date.now() - this.lastSweepAt < this.idleWaitMs) {
+      return [wakeKeys.indexOf(popped[0])];
+    }
+    if (this.nextDueAt <= Date.now() + 5) this.nextDueAt = Number.POSITIVE_INFINITY;
+    this.lastSweepAt = Date.now();
+    return everywhere();
   }
 
   private startSlot(first: ClaimedStep): void {
@@ -233,8 +252,13 @@ class WorkerImpl implements Worker {
       if (result === undefined) return;
       if ("outcome" in result) this.stats.failed++;
       else this.stats.completed++;
-      if (result.finalStatus !== undefined)
-        this.onFinalized(current, result.finalStatus, result.facts);
+      if (result.finalStatus !== undefined) {
+        this.stats.finalized++;
+        // Single-step executions store the fingerprint inside completeStep already.
+        if (result.storedFingerprint === undefined) {
+          this.onFinalized(current, result.finalStatus, result.facts);
+        }
+      }
       item = result.next[0];
       if (item !== undefined) this.stats.claimed++;
       // claimNext is 1, so at most one item comes back; extra items would be a script bug.
@@ -244,7 +268,6 @@ class WorkerImpl implements Worker {
 
   /** The finalizing worker stores the execution fingerprint (any reader can recompute it too). */
   private onFinalized(item: ClaimedStep, status: FinalStatus, facts: FinalFacts | undefined): void {
-    this.stats.finalized++;
     const keys = this.keyspace.part(item.partition);
     void (async () => {
       let fingerprint: string;

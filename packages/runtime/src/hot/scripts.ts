@@ -157,8 +157,10 @@ export interface FinalFacts {
 export interface SettleResult {
   readonly finalStatus: FinalStatus | undefined;
   readonly next: ClaimedStep[];
-  /** Present when this call finalized the execution. */
+  /** Present when this call finalized the execution (and did not store the fingerprint). */
   readonly facts?: FinalFacts;
+  /** The execution fingerprint this call stored (single-step pipelines). */
+  readonly storedFingerprint?: string;
 }
 
 function decodeFacts(raw: unknown): FinalFacts | undefined {
@@ -187,20 +189,38 @@ export interface StepClaimRef {
 export async function completeStep(
   store: HotStore,
   keys: PartitionKeys,
-  a: StepClaimRef & { outputJson: string; workerId: string; claimNext: number; leaseMs: number },
+  a: StepClaimRef & {
+    outputJson: string;
+    workerId: string;
+    claimNext: number;
+    leaseMs: number;
+    /** Execution fingerprint to store if this completes a single-step execution. */
+    fingerprintIfLast?: string;
+  },
 ): Promise<SettleResult> {
   const reply = await run(
     store,
     "completeStep",
     keys,
-    [a.executionId, a.stepId, a.token, a.outputJson, a.workerId, a.claimNext, a.leaseMs],
+    [
+      a.executionId,
+      a.stepId,
+      a.token,
+      a.outputJson,
+      a.workerId,
+      a.claimNext,
+      a.leaseMs,
+      a.fingerprintIfLast ?? "",
+    ],
     { executionId: a.executionId, stepId: a.stepId },
   );
   const facts = decodeFacts(reply[3]);
+  const stored = reply[4] ? String(reply[4]) : undefined;
   return {
     finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
     next: decodeItems(keys.partition, reply[2]),
     ...(facts === undefined ? {} : { facts }),
+    ...(stored === undefined ? {} : { storedFingerprint: stored }),
   };
 }
 
