@@ -15,7 +15,7 @@ import {
   openSqliteStore,
 } from "../../packages/runtime/src/index.js";
 import { createLedgerShipper } from "../../packages/runtime/src/ledger/index.js";
-import { echo, fatal, flaky } from "../runtime/helpers/plugins.js";
+import { echo, fatal, flaky, sleep } from "../runtime/helpers/plugins.js";
 
 /** One isolated embedded deployment with a SQLite store. */
 export async function setupDeployment(
@@ -29,7 +29,7 @@ export async function setupDeployment(
   const store: DurableStore = await openSqliteStore({ path: dbPath });
   const worker = createWorker({
     connection,
-    plugins: [echo, flaky, fatal, ...(options.plugins ?? [])],
+    plugins: [echo, flaky, fatal, sleep, ...(options.plugins ?? [])],
     concurrency: 4,
     partitions,
     idleWaitMs: 20,

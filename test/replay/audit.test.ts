@@ -98,6 +98,32 @@ describe("replay audit", () => {
     expect(report.valid).toBe(false);
   });
 
+  it("passes a cancelled execution whose running step finished after the cancel", async () => {
+    const slow = testIr(
+      [
+        { id: "s", type: "test.sleep", inputs: { ms: 150 } },
+        { id: "t", deps: ["s"] },
+        { id: "u", deps: ["t"] },
+      ],
+      { name: "cancelled" },
+    );
+    const handle = await d.client.start(slow, {});
+    for (let i = 0; i < 100 && (await handle.status()).steps.s?.status !== "running"; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await handle.cancel("test");
+    await handle.result({ timeoutMs: 5_000 }).catch(() => undefined);
+    for (let i = 0; i < 100 && (await handle.status()).fingerprint === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await d.shipper.shipOnce();
+    const snapshot = (await d.store.getSnapshot(handle.executionId))!;
+    expect(snapshot.status).toBe("cancelled");
+    expect(snapshot.steps.t?.status).toBe("cancelled");
+    const report = await auditExecution(d.store, handle.executionId);
+    expect(report.issues).toEqual([]);
+  });
+
   it("reports an edited ledger event with its seq", async () => {
     const { id } = await recorded("ledger");
     tamper(
