@@ -9,12 +9,12 @@ import { LUA_SCRIPTS } from "../lua/bundle.generated.js";
 import type { HotStore, ScriptName, ScriptReply } from "./hot-store.js";
 
 type Client = Redis | Cluster;
-type ScriptCommand = (...keysAndArgs: string[]) => Promise<ScriptReply>;
+type ScriptCommand = (...keysAndArgs: (string | number)[]) => Promise<ScriptReply>;
 
 // Which versioned commands a client already has, kept per client object (shared instances too).
 const defined = new WeakMap<Client, Set<string>>();
 
-function commandOf(client: Client, name: ScriptName, numberOfKeys: number): ScriptCommand {
+function commandOf(client: Client, name: ScriptName): ScriptCommand {
   const script = LUA_SCRIPTS[name];
   const command = `ordo_${name}_v${script.version}`;
   let names = defined.get(client);
@@ -23,7 +23,9 @@ function commandOf(client: Client, name: ScriptName, numberOfKeys: number): Scri
     defined.set(client, names);
   }
   if (!names.has(command)) {
-    client.defineCommand(command, { numberOfKeys, lua: script.source });
+    // No fixed numberOfKeys: callers pass the key count first, so scripts with a variable number
+    // of keys (the limit scripts) share one registration.
+    client.defineCommand(command, { lua: script.source });
     names.add(command);
   }
   const fn = (client as unknown as Record<string, ScriptCommand>)[command]!;
@@ -58,7 +60,7 @@ export class RedisHotStore implements HotStore {
     keys: readonly string[],
     args: readonly string[],
   ): Promise<ScriptReply> {
-    return commandOf(this.client, name, keys.length)(...keys, ...args);
+    return commandOf(this.client, name)(keys.length, ...keys, ...args);
   }
 
   hget(key: string, field: string): Promise<string | null> {

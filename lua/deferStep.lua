@@ -1,0 +1,34 @@
+-- deferStep v1
+-- Purpose: a claimed step could not get its concurrency leases or rate-limit units: give the
+-- claim back without spending an attempt or a recovery and park the step in `delayed` until its
+-- retry-after (status `throttled`), so no worker busy-spins on it. Fenced by the claim token.
+-- On a cancelled execution the step becomes `cancelled` (and the execution may finalize).
+-- Cost: O(1) (O(dependents) when cancelled).
+-- KEYS: the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out, err,
+--   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
+-- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token   ARGV[4] workerId
+-- ARGV[5] retry-after ms   ARGV[6] reason (readable)   ARGV[7] details JSON (scope, current, limit)
+-- Returns: {"OK", finalStatus or "", dueAtMs}
+--   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
+-- Ledger: concurrency.denied | step.cancelled (+ execution.cancelled); step.stale_rejected.
+-- @include base
+-- @include settle
+-- @include fence
+local exec, step, token = ARGV[1], ARGV[2], ARGV[3]
+local fp, bad = fence(exec, step, token, ARGV[4], 'defer')
+if not fp then return bad end
+local m = exec .. '|' .. step
+redis.call('ZREM', K.leases, m)
+redis.call('HINCRBY', K.x, exec .. ':run', -1)
+if xget(exec, 'cancel') == '1' then
+  redis.call('HSET', K.st, m, 'cancelled')
+  emit(exec, 'step.cancelled', step, nil, ARGV[4], token, 'throttled while cancelling', nil)
+  settle(exec, fp, step, false, 'cancelled')
+  return { 'OK', finalize(exec) or '', '0' }
+end
+local due = NOW + math.max(1, tonumber(ARGV[5]) or 1)
+redis.call('HSET', K.st, m, 'throttled')
+redis.call('ZADD', K.delayed, fmt(due), m)
+emit(exec, 'concurrency.denied', step, redis.call('HGET', K.att, m) or '1', ARGV[4], token,
+  ARGV[6], ARGV[7])
+return { 'OK', '', fmt(due) }

@@ -1,0 +1,170 @@
+/**
+ * Typed wrappers over the execution-control and waiting scripts: `pauseExecution`,
+ * `resumeExecution`, `deferStep` (throttled claim), `awaitInput` and `submitInput` (human input).
+ * Script error replies map to `OrdoError` codes through {@link CONTROL_ERROR_CODES}.
+ */
+import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import type { HotStore, ScriptName } from "../hot/hot-store.js";
+import type { PartitionKeys } from "../hot/keys.js";
+import type { FinalFacts, FinalStatus } from "../hot/scripts.js";
+
+/** Script error reply -> OrdoError code for the control scripts. */
+export const CONTROL_ERROR_CODES: Readonly<Record<string, OrdoErrorCode>> = {
+  EXECUTION_NOT_FOUND: "EXECUTION_NOT_FOUND",
+  STEP_NOT_FOUND: "STEP_NOT_FOUND",
+  STALE_TOKEN: "STALE_TOKEN",
+  WRONG_STATE: "WRONG_STATE",
+  INPUT_NOT_AWAITED: "INPUT_NOT_AWAITED",
+};
+
+const HINTS: Readonly<Record<string, string>> = {
+  pauseExecution: "only a running execution that is not being cancelled can be paused",
+  resumeExecution: "only a paused execution can be resumed",
+  submitInput: "input is accepted once, and only while the step is waiting for it",
+};
+
+async function run(
+  store: HotStore,
+  name: ScriptName,
+  keys: PartitionKeys,
+  args: readonly (string | number)[],
+  details: Record<string, unknown>,
+): Promise<unknown[]> {
+  let reply: unknown;
+  try {
+    reply = await store.runScript(name, keys.all, args.map(String));
+  } catch (cause) {
+    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
+      retryable: true,
+      cause,
+      details,
+    });
+  }
+  const list = reply as unknown[];
+  if (list[0] === "OK") return list;
+  const code = CONTROL_ERROR_CODES[String(list[0])] ?? "SCRIPT_ERROR";
+  const status = list[1] === undefined ? undefined : String(list[1]);
+  const where = Object.entries(details)
+    .map(([k, v]) => `${k} '${String(v)}'`)
+    .join(", ");
+  const hint = HINTS[name] === undefined ? "" : `: ${HINTS[name]}`;
+  const message = `${name} refused for ${where}${status === undefined ? "" : ` (status: ${status})`}${hint}.`;
+  throw new OrdoError(code, message, {
+    details: { ...details, ...(status === undefined ? {} : { status }) },
+  });
+}
+
+function finalOf(value: unknown): FinalStatus | undefined {
+  const text = String(value ?? "");
+  return text === "" ? undefined : (text as FinalStatus);
+}
+
+function factsOf(raw: unknown): FinalFacts | undefined {
+  const list = (raw ?? []) as unknown[];
+  if (list.length === 0) return undefined;
+  const steps: { id: string; status: string; outputJson?: string }[] = [];
+  for (let i = 1; i + 2 < list.length; i += 3) {
+    const out = String(list[i + 2] ?? "");
+    steps.push({
+      id: String(list[i]),
+      status: String(list[i + 1]),
+      ...(out === "" ? {} : { outputJson: out }),
+    });
+  }
+  return { inputJson: String(list[0]), steps };
+}
+
+/** pauseExecution.lua: returns how many steps still run and whether it was paused already. */
+export async function pauseExecution(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; reason: string; requestedBy: string },
+): Promise<{ running: number; alreadyPaused: boolean }> {
+  const r = await run(
+    store,
+    "pauseExecution",
+    keys,
+    [a.executionId, a.reason, JSON.stringify({ requestedBy: a.requestedBy })],
+    { executionId: a.executionId },
+  );
+  return { running: Number(r[1]), alreadyPaused: r[2] === "1" };
+}
+
+/** resumeExecution.lua: returns how many parked steps became ready. */
+export async function resumeExecution(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; reason: string; requestedBy: string },
+): Promise<number> {
+  const r = await run(
+    store,
+    "resumeExecution",
+    keys,
+    [a.executionId, a.reason, JSON.stringify({ requestedBy: a.requestedBy })],
+    { executionId: a.executionId },
+  );
+  return Number(r[1]);
+}
+
+/** A claimed step's reference (fenced by its token). */
+export interface ClaimRef {
+  readonly executionId: string;
+  readonly stepId: string;
+  readonly token: string;
+  readonly workerId: string;
+}
+
+/** deferStep.lua: parks a throttled claim in `delayed`; returns the final status if it ended one. */
+export async function deferStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: ClaimRef & { retryAfterMs: number; reason: string; detailsJson: string },
+): Promise<{ finalStatus?: FinalStatus; dueAt: number }> {
+  const r = await run(
+    store,
+    "deferStep",
+    keys,
+    [a.executionId, a.stepId, a.token, a.workerId, a.retryAfterMs, a.reason, a.detailsJson],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  const finalStatus = finalOf(r[1]);
+  return { ...(finalStatus === undefined ? {} : { finalStatus }), dueAt: Number(r[2]) };
+}
+
+/** awaitInput.lua: the claimed human-input step starts waiting (deadline 0 = none). */
+export async function awaitInput(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: ClaimRef & { timeoutMs: number; requestJson: string },
+): Promise<{ finalStatus?: FinalStatus; deadline: number }> {
+  const r = await run(
+    store,
+    "awaitInput",
+    keys,
+    [a.executionId, a.stepId, a.token, a.workerId, a.timeoutMs, a.requestJson],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  const finalStatus = finalOf(r[1]);
+  return { ...(finalStatus === undefined ? {} : { finalStatus }), deadline: Number(r[2]) };
+}
+
+/** submitInput.lua: completes a waiting step with `outputJson`. */
+export async function submitInput(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; stepId: string; outputJson: string; respondedBy: string },
+): Promise<{ finalStatus?: FinalStatus; facts?: FinalFacts }> {
+  const r = await run(
+    store,
+    "submitInput",
+    keys,
+    [a.executionId, a.stepId, a.outputJson, a.respondedBy],
+    { executionId: a.executionId, stepId: a.stepId },
+  );
+  const finalStatus = finalOf(r[1]);
+  const facts = factsOf(r[2]);
+  return {
+    ...(finalStatus === undefined ? {} : { finalStatus }),
+    ...(facts === undefined ? {} : { facts }),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Typed wrappers over the limit scripts (`acquireLimits`, `releaseLimits`, `renewLimits`,
+ * `blockLimit`). Every limit key of a deployment carries the hash tag `{<prefix>:limits}`, so one
+ * script can take all of a step's leases atomically even on Redis Cluster (one slot for limits;
+ * see docs/concepts/policies.md for the trade-off).
+ */
+import { OrdoError } from "@ordo/core";
+import type { HotStore, ScriptName } from "../hot/hot-store.js";
+import type { LimitPlan } from "./plan.js";
+
+/** Leases and reservations one attempt holds; give it back with {@link Limiter.release}. */
+export interface LimitGrant {
+  /** `<exec>|<step>|<token>`: unique per claim, so a late release never frees a newer claim's lease. */
+  readonly leaseId: string;
+  readonly plan: LimitPlan;
+  /** Window start (ms) of each rate reservation, in `plan.rates` order. */
+  readonly windows: readonly string[];
+}
+
+/** Why an attempt may not run yet. */
+export interface LimitDenial {
+  readonly kind: "blocked" | "concurrency" | "rate";
+  /** Limit name (`provider:openai`), rate id, or blocked name. */
+  readonly name: string;
+  readonly current: number;
+  readonly limit: number;
+  /** Milliseconds to wait before the step is offered again. */
+  readonly retryAfterMs: number;
+  /** Readable sentence for the ledger and logs. */
+  readonly reason: string;
+}
+
+/** Units an attempt really used, to reconcile its reservations (e.g. `llm.usage`). */
+export interface LimitUsage {
+  readonly tokens?: number;
+}
+
+function reasonOf(kind: LimitDenial["kind"], name: string, n: number, limit: number, ms: number) {
+  if (kind === "blocked") return `${name} is blocked after a 429 for ${ms} ms more`;
+  if (kind === "rate")
+    return `Rate limit ${name} reached (${n} of ${limit} used); retry in ${ms} ms`;
+  return `Concurrency limit reached for ${name} (${n} of ${limit} running); retry in ${ms} ms`;
+}
+
+/** The limits store of one deployment (`prefix`). */
+export class Limiter {
+  private readonly store: HotStore;
+  private readonly tag: string;
+
+  constructor(store: HotStore, prefix: string) {
+    this.store = store;
+    this.tag = `{${prefix}:limits}`;
+  }
+
+  /** Key of the lease set of a concurrency limit (`provider:openai` -> `{p:limits}:c:provider:openai`). */
+  leaseKey(name: string): string {
+    return `${this.tag}:c:${name}`;
+  }
+
+  private get blockedKey(): string {
+    return `${this.tag}:blocked`;
+  }
+
+  private get rateKey(): string {
+    return `${this.tag}:rate`;
+  }
+
+  private async run(name: ScriptName, keys: string[], args: (string | number)[]) {
+    let reply: unknown;
+    try {
+      reply = await this.store.runScript(name, keys, args.map(String));
+    } catch (cause) {
+      throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
+        retryable: true,
+        cause,
+      });
+    }
+    return reply as unknown[];
+  }
+
+  /** Takes every lease and reservation of `plan`, or none. */
+  async acquire(
+    plan: LimitPlan,
+    leaseId: string,
+    leaseMs: number,
+  ): Promise<{ grant: LimitGrant } | { denial: LimitDenial }> {
+    const keys = [
+      this.blockedKey,
+      this.rateKey,
+      ...plan.concurrency.map((c) => this.leaseKey(c.name)),
+    ];
+    const args: (string | number)[] = [leaseId, leaseMs, plan.concurrency.length];
+    for (const c of plan.concurrency) args.push(c.limit);
+    args.push(plan.rates.length);
+    for (const r of plan.rates) args.push(r.id, r.limit, r.windowMs, r.reserve);
+    args.push(plan.blockable.length, ...plan.blockable);
+    const reply = await this.run("acquireLimits", keys, args);
+    if (reply[0] === "OK") {
+      return { grant: { leaseId, plan, windows: (reply[1] as unknown[]).map(String) } };
+    }
+    const kind = String(reply[1]) as LimitDenial["kind"];
+    const raw = String(reply[2]);
+    const name = kind === "concurrency" ? raw.slice(this.leaseKey("").length) : raw;
+    const current = Number(reply[3]);
+    const limit = Number(reply[4]);
+    const configured = plan.concurrency.find((c) => c.name === name)?.retryAfterMs;
+    const retryAfterMs = Math.max(1, Number(reply[5]) || configured || 250);
+    return {
+      denial: {
+        kind,
+        name,
+        current,
+        limit,
+        retryAfterMs,
+        reason: reasonOf(kind, name, current, limit, retryAfterMs),
+      },
+    };
+  }
+
+  /** Frees the grant's leases and reconciles token reservations with `usage`. Idempotent. */
+  async release(grant: LimitGrant, usage: LimitUsage = {}): Promise<void> {
+    const keys = [this.rateKey, ...grant.plan.concurrency.map((c) => this.leaseKey(c.name))];
+    const args: (string | number)[] = [grant.leaseId];
+    const fixes: (string | number)[] = [];
+    grant.plan.rates.forEach((r, i) => {
+      if (r.unit !== "tokens" || usage.tokens === undefined) return;
+      const delta = Math.round(usage.tokens) - r.reserve;
+      if (delta !== 0) fixes.push(r.id, grant.windows[i] ?? "0", delta);
+    });
+    args.push(fixes.length / 3, ...fixes);
+    if (keys.length === 1 && fixes.length === 0) return;
+    await this.run("releaseLimits", keys, args);
+  }
+
+  /** Extends the grant's leases to `leaseMs` from now (with the step's heartbeat). */
+  async renew(grant: LimitGrant, leaseMs: number): Promise<void> {
+    if (grant.plan.concurrency.length === 0) return;
+    const keys = grant.plan.concurrency.map((c) => this.leaseKey(c.name));
+    await this.run("renewLimits", keys, [grant.leaseId, leaseMs]);
+  }
+
+  /** Blocks `name` (`provider:<p>`) for `ms`: every step of it waits, not only the one that saw a 429. */
+  async block(name: string, ms: number): Promise<number> {
+    const reply = await this.run(
+      "blockLimit",
+      [this.blockedKey],
+      [name, Math.max(0, Math.floor(ms))],
+    );
+    return Number(reply[1]);
+  }
+}
