@@ -1,6 +1,7 @@
--- cancelExecution v1
--- Purpose: cancel a running execution. Every step that is not running and not terminal becomes
--- `cancelled` at once (removed from ready/delayed); running steps are told through their next
+-- cancelExecution v2
+-- Purpose: cancel a running execution. Every step that is not running and not terminal (pending,
+-- ready, retry, throttled, paused, waiting for input) becomes `cancelled` at once (removed from
+-- ready/delayed); running steps are told through their next
 -- heartbeat and end as they report (their result is recorded, nothing downstream starts). The
 -- execution finalizes as `cancelled` as soon as no step runs: here if none runs, else in the
 -- script that ends the last running step. Cost: O(steps) once.
@@ -23,7 +24,8 @@ emit(exec, 'execution.cancel_requested', nil, nil, nil, nil, ARGV[2], nil)
 for _, step in ipairs(csv(redis.call('HGET', K.def, fp .. ':steps'))) do
   local m = exec .. '|' .. step
   local st = redis.call('HGET', K.st, m)
-  if not st or st == 'ready' or st == 'retry' then
+  if not st or st == 'ready' or st == 'retry' or st == 'throttled' or st == 'paused'
+    or st == 'waiting' then
     redis.call('ZREM', K.ready, m)
     redis.call('ZREM', K.delayed, m)
     redis.call('HSET', K.st, m, 'cancelled')

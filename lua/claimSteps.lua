@@ -1,4 +1,4 @@
--- claimSteps v1
+-- claimSteps v2
 -- Purpose: give a worker up to N ready steps of this partition (oldest execution first), after
 -- promoting due retries and recovering expired leases (bounded, so any worker does the upkeep and
 -- no recovery daemon is needed). Cost: O(N * dependencies) plus the bounded upkeep.

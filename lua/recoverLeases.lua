@@ -1,4 +1,4 @@
--- recoverLeases v1
+-- recoverLeases v2
 -- Purpose: upkeep of one partition without claiming: promote due retries and recover expired
 -- leases (bounded). Workers also do this inside every claim; this script serves idle sweeps,
 -- operators and tests. Cost: O(limit).

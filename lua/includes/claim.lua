@@ -1,12 +1,32 @@
 -- Claiming, retry promotion and lease recovery (needs base.lua and settle.lua).
 
--- Retries whose time has come go back to the ready queue. Bounded per call.
+-- A human-input step reached its deadline without an answer: it fails (non-retryable
+-- STEP_TIMEOUT); dependents decide by trigger rule, so an any_success/all_done step can handle it.
+local function input_timed_out(exec, step, m)
+  local fp = xget(exec, 'fp')
+  local attempt = redis.call('HGET', K.att, m) or '1'
+  redis.call('HSET', K.st, m, 'failed')
+  redis.call('HSET', K.err, m, '{"code":"STEP_TIMEOUT","message":"no human input before the deadline","retryable":false}')
+  emit(exec, 'human_input.timed_out', step, attempt, nil, nil, 'deadline passed', nil)
+  emit(exec, 'step.failed', step, attempt, nil, nil, 'STEP_TIMEOUT', nil)
+  local made = settle(exec, fp, step, false, 'failed')
+  finalize(exec)
+  return made
+end
+
+-- Retries and throttled steps whose time has come go back to the ready queue; human-input
+-- deadlines that passed fail their step. Bounded per call.
 local function promote_due(limit)
   local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', fmt(NOW), 'LIMIT', 0, limit)
   for _, m in ipairs(due) do
     redis.call('ZREM', K.delayed, m)
     local exec, step = split_member(m)
-    if redis.call('HGET', K.st, m) == 'retry' then make_ready(exec, xget(exec, 'fp'), step) end
+    local st = redis.call('HGET', K.st, m)
+    if st == 'retry' or st == 'throttled' then
+      make_ready(exec, xget(exec, 'fp'), step)
+    elseif st == 'waiting' then
+      input_timed_out(exec, step, m)
+    end
   end
   return #due
 end
@@ -46,8 +66,11 @@ local function claim_ready(worker, max, default_lease)
     local popped = redis.call('ZPOPMIN', K.ready, 1)
     if not popped[1] then break end
     local m = popped[1]
-    if redis.call('HGET', K.st, m) == 'ready' then
-      local exec, step = split_member(m)
+    local exec, step = split_member(m)
+    if redis.call('HGET', K.st, m) == 'ready' and xget(exec, 'pause') == '1' then
+      -- Paused execution: park the step; resumeExecution makes it ready again.
+      redis.call('HSET', K.st, m, 'paused')
+    elseif redis.call('HGET', K.st, m) == 'ready' then
       local fp = xget(exec, 'fp')
       local token = redis.call('HINCRBY', K.tok, m, 1)
       local attempt = redis.call('HGET', K.att, m) or '1'
