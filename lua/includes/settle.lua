@@ -12,8 +12,9 @@ end
 -- (so never while a step runs). Status is a pure function of counters kept by settle():
 -- cancelled if cancel was requested, failed if any failure was not handled, else completed.
 local function finalize(exec)
-  if xget(exec, 'status') ~= 'running' then return false end
+  -- Cheapest test first: most calls end a step that is not the last one.
   if tonumber(xget(exec, 'done')) < tonumber(xget(exec, 'n')) then return false end
+  if xget(exec, 'status') ~= 'running' then return false end
   local status = 'completed'
   if xget(exec, 'cancel') == '1' then
     status = 'cancelled'
