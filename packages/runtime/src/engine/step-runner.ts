@@ -21,12 +21,14 @@ import {
   releaseStep,
   type SettleResult,
 } from "../hot/scripts.js";
+import { tokensOfUsage } from "../throttle/gate.js";
+import { type AdmissionEnv, type AdmissionResult, admit } from "./admission.js";
 import type { PreparedDefinition } from "./definition.js";
 import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
 import { executionFingerprint } from "./state.js";
 
-/** What the runner needs from its worker. */
-export interface RunnerEnv {
+/** What the runner needs from its worker (throttling hooks: see {@link AdmissionEnv}). */
+export interface RunnerEnv extends AdmissionEnv {
   readonly store: HotStore;
   readonly workerId: string;
   readonly defaultLeaseMs: number;
@@ -100,6 +102,20 @@ export async function runClaimedStep(
   const step = def.steps.get(item.stepId);
   const policies = def.policies.get(item.stepId)!;
   const leaseMs = policies.timeout.leaseMs ?? env.defaultLeaseMs;
+  let admitted: AdmissionResult;
+  try {
+    admitted = await admit(env, keys, def, item, leaseMs);
+  } catch (error) {
+    // Limits store or partition unreachable: the claim's lease expires and the step is recovered.
+    env.logger.warn("step admission failed", {
+      stepId: item.stepId,
+      message: (error as Error).message,
+    });
+    return undefined;
+  }
+  if (!admitted.run) return undefined;
+  const grant = admitted.grant;
+  let usedTokens: number | undefined;
   const controller = new AbortController();
   let cause: AbortCause | undefined;
   let rejectAbort: (error: unknown) => void = () => {};
@@ -120,6 +136,8 @@ export async function runClaimedStep(
     try {
       const hb = await heartbeatStep(env.store, keys, { ...ref, leaseMs });
       if (hb.cancelled) abort("cancelled");
+      // Limit leases live exactly as long as the step lease they belong to.
+      if (grant !== undefined) await env.throttle?.renew(grant, leaseMs);
     } catch (error) {
       if ((error as OrdoError).code === "STALE_TOKEN") abort("lease-lost");
       throw error;
@@ -155,7 +173,12 @@ export async function runClaimedStep(
         metadata: step.metadata,
         logger: env.logger,
         heartbeat,
-        emit: (type, data) => env.logger.debug(`event ${type}`, { data }),
+        emit: (type, data) => {
+          // `llm.usage` reconciles token reservations of rate limits when the step ends.
+          const tokens = type === "llm.usage" ? tokensOfUsage(data) : undefined;
+          if (tokens !== undefined) usedTokens = (usedTokens ?? 0) + tokens;
+          env.logger.debug(`event ${type}`, { data });
+        },
       };
       const output = await Promise.race([plugin.run(input, ctx), aborted]);
       if (cause !== undefined) throw controller.signal.reason;
@@ -173,7 +196,12 @@ export async function runClaimedStep(
         await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
         return undefined;
       }
-      return await reportFailure(env, keys, def, item, toStepError(error));
+      const info = toStepError(error);
+      if (info.code === "RETRY_AFTER" && info.retryAfterMs !== undefined && grant !== undefined) {
+        // A 429 slows the whole provider, not only this step.
+        await env.throttle?.blockProvider(grant, info.retryAfterMs).catch(() => undefined);
+      }
+      return await reportFailure(env, keys, def, item, info);
     }
     return await completeStep(env.store, keys, {
       ...ref,
@@ -209,6 +237,14 @@ export async function runClaimedStep(
     clearInterval(hbTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     register(undefined);
+    if (grant !== undefined) {
+      // On failure the leases still expire with the step lease; releasing early frees capacity.
+      await env.throttle
+        ?.release(grant, usedTokens === undefined ? {} : { tokens: usedTokens })
+        .catch((error) =>
+          env.logger.warn("limit release failed", { message: (error as Error).message }),
+        );
+    }
   }
 }
 

@@ -19,6 +19,8 @@ import {
   type FinalStatus,
   setFingerprint,
 } from "../hot/scripts.js";
+import { ThrottleGate } from "../throttle/gate.js";
+import type { LimitDenial } from "../throttle/limiter.js";
 import { DefinitionCache } from "./definition-cache.js";
 import { fingerprintOf, fingerprintOfFacts, readExecution } from "./state.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
@@ -44,6 +46,18 @@ export interface WorkerOptions {
   readonly logger?: StepLogger;
   /** Start claiming at once. Default true; otherwise call `run()`. */
   readonly autostart?: boolean;
+  /**
+   * Called when a claimed step is throttled (a concurrency or rate limit is full, or its provider
+   * is blocked after a 429): the step waits in `delayed` for `denial.retryAfterMs`.
+   */
+  readonly onThrottled?: (step: ThrottledStep) => void;
+}
+
+/** A throttled attempt, as reported to {@link WorkerOptions.onThrottled}. */
+export interface ThrottledStep {
+  readonly executionId: string;
+  readonly stepId: string;
+  readonly denial: LimitDenial;
 }
 
 /** Counters of a worker since it started. */
@@ -98,6 +112,8 @@ class WorkerImpl implements Worker {
   private nextDueAt = Number.POSITIVE_INFINITY;
   private lastSweepAt = 0;
   private readonly slotsDrained: Set<() => void> = new Set();
+  private readonly throttle: ThrottleGate;
+  private readonly onThrottled: WorkerOptions["onThrottled"];
 
   constructor(options: WorkerOptions) {
     this.store = openHotStore(options.connection);
@@ -110,6 +126,8 @@ class WorkerImpl implements Worker {
     this.idleWaitMs = Math.max(10, options.idleWaitMs ?? 250);
     this.logger = options.logger ?? silent;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.throttle = new ThrottleGate(this.store, this.keyspace.prefix, this.id);
+    this.onThrottled = options.onThrottled;
     for (const plugin of options.plugins) {
       this.plugins.set(`${plugin.type}@${majorOf(plugin.version)}`, plugin);
     }
@@ -131,6 +149,9 @@ class WorkerImpl implements Worker {
       keysOf: (p: number) => this.keyspace.part(p),
       pluginFor: (type: string, version: string) => this.plugins.get(`${type}@${majorOf(version)}`),
       claimNext: () => (this.closing ? 0 : 1),
+      throttle: this.throttle,
+      onThrottled: (item: ClaimedStep, denial: LimitDenial) =>
+        this.onThrottled?.({ executionId: item.executionId, stepId: item.stepId, denial }),
       onRetryScheduled: (delayMs: number) => {
         this.nextDueAt = Math.min(this.nextDueAt, Date.now() + delayMs);
       },

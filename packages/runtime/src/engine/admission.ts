@@ -1,0 +1,105 @@
+/**
+ * What happens between a claim and a plugin's `run()`: a human-input step starts waiting for its
+ * answer instead of running, and a step with limits takes all of them (or none) first. A denied
+ * step goes back to the partition's `delayed` set for its retry-after (ledger
+ * `concurrency.denied`), so no worker spins on it.
+ */
+import type { JsonValue, StepIR } from "@ordo/core";
+import { resolveValue, type ValueExpr } from "@ordo/core";
+import type { PartitionKeys } from "../hot/keys.js";
+import type { ClaimedStep } from "../hot/scripts.js";
+import type { ThrottleGate } from "../throttle/gate.js";
+import type { LimitDenial, LimitGrant } from "../throttle/limiter.js";
+import { awaitInput, deferStep } from "./control-scripts.js";
+import type { PreparedDefinition } from "./definition.js";
+import type { RunnerEnv } from "./step-runner.js";
+
+/** Step type the runtime implements itself: waits for `client.submitInput`. */
+export const HUMAN_INPUT_TYPE = "ordo.human-input";
+
+/** Extra worker hooks for throttling. */
+export interface AdmissionEnv {
+  readonly throttle?: ThrottleGate;
+  /** Called for each denied attempt (logging, `[THROTTLED]` lines, counters). */
+  onThrottled?(item: ClaimedStep, denial: LimitDenial): void;
+}
+
+/** `run`: go ahead (holding `grant`, if any); `parked`: the claim ended without running. */
+export type AdmissionResult =
+  | { readonly run: true; readonly grant: LimitGrant | undefined }
+  | { readonly run: false };
+
+function inputOf(def: PreparedDefinition, step: StepIR, item: ClaimedStep): JsonValue {
+  const steps: Record<string, JsonValue> = {};
+  for (const [id, json] of Object.entries(item.depOutputs)) steps[id] = JSON.parse(json);
+  return resolveValue(step.inputs as ValueExpr, {
+    input: JSON.parse(item.inputJson) as JsonValue,
+    steps,
+  });
+}
+
+async function startWaiting(
+  env: RunnerEnv,
+  keys: PartitionKeys,
+  def: PreparedDefinition,
+  step: StepIR,
+  item: ClaimedStep,
+): Promise<void> {
+  const input = inputOf(def, step, item) as Record<string, JsonValue>;
+  const timeoutMs = typeof input.timeoutMs === "number" ? Math.max(0, input.timeoutMs) : 0;
+  await awaitInput(env.store, keys, {
+    executionId: item.executionId,
+    stepId: item.stepId,
+    token: item.token,
+    workerId: env.workerId,
+    timeoutMs,
+    requestJson: JSON.stringify({
+      prompt: input.prompt ?? null,
+      ...(input.assignee === undefined ? {} : { assignee: input.assignee }),
+      ...(timeoutMs > 0 ? { timeoutMs } : {}),
+    }),
+  });
+  // The deadline sits in `delayed`; an idle worker must wake up for it.
+  if (timeoutMs > 0) env.onRetryScheduled(timeoutMs);
+}
+
+/**
+ * Admits a claimed attempt or parks it. Throws only when the store is unreachable (the claim's
+ * lease then expires and the step is recovered).
+ */
+export async function admit(
+  env: RunnerEnv & AdmissionEnv,
+  keys: PartitionKeys,
+  def: PreparedDefinition,
+  item: ClaimedStep,
+  leaseMs: number,
+): Promise<AdmissionResult> {
+  const step = def.steps.get(item.stepId);
+  if (step === undefined) return { run: true, grant: undefined };
+  if (step.type === HUMAN_INPUT_TYPE) {
+    await startWaiting(env, keys, def, step, item);
+    return { run: false };
+  }
+  if (env.throttle === undefined) return { run: true, grant: undefined };
+  const admission = await env.throttle.admit(def.fingerprint, def.ir, step, item, leaseMs);
+  if (admission.ok) return { run: true, grant: admission.grant };
+  const { denial } = admission;
+  await deferStep(env.store, keys, {
+    executionId: item.executionId,
+    stepId: item.stepId,
+    token: item.token,
+    workerId: env.workerId,
+    retryAfterMs: denial.retryAfterMs,
+    reason: denial.reason,
+    detailsJson: JSON.stringify({
+      kind: denial.kind,
+      scope: denial.name,
+      current: denial.current,
+      limit: denial.limit,
+      retryAfterMs: denial.retryAfterMs,
+    }),
+  });
+  env.onRetryScheduled(denial.retryAfterMs);
+  env.onThrottled?.(item, denial);
+  return { run: false };
+}
