@@ -35,7 +35,7 @@ for _, s in ipairs(steps) do
 end
 if mode == 'evict' then
   for _, f in ipairs({ 'status', 'fp', 'start', 'input', 'n', 'done', 'run', 'bad', 'cancel',
-    'seq', 'fin', 'fpx', 'log0', 'name', 'compacted' }) do
+    'seq', 'fin', 'fpx', 'log0', 'name', 'compacted', 'pause' }) do
     redis.call('HDEL', K.x, exec .. ':' .. f)
   end
   redis.call('ZREM', K.fin, exec)
