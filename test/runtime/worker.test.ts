@@ -8,6 +8,7 @@ import {
   createClient,
   createWorker,
   executionFingerprint,
+  partitionOf,
   type Worker,
 } from "../../packages/runtime/src/index.js";
 import { testIr } from "./helpers/ir.js";
@@ -182,6 +183,27 @@ describe("worker and client", () => {
       "EXECUTION_EXISTS",
     );
     expect((await rejection(client.cancel("fixed-id-1"))).code).toBe("WRONG_STATE");
+  });
+
+  it("fails a step whose definition is gone from hot state instead of looping on it", async () => {
+    const raw = redis.connect();
+    const paused = createClient({ connection: redis.connection, prefix: `${prefix}-nodef` });
+    const ir = testIr([{ id: "a" }], { name: "no-definition" });
+    const run = await paused.start(ir, {}, { executionId: "nodef-1" });
+    const defKey = `{${prefix}-nodef:${partitionOf("nodef-1", 16)}}:def`;
+    const fields = (await raw.hkeys(defKey)).filter((f) => f.endsWith(":ir"));
+    expect(fields).toHaveLength(1);
+    await raw.hdel(defKey, fields[0]!);
+    const w = createWorker({
+      connection: redis.connection,
+      prefix: `${prefix}-nodef`,
+      plugins: [echo],
+    });
+    const error = await rejection(run.result({ timeoutMs: 5_000 }));
+    expect(error.code).toBe("STEP_FAILED");
+    expect((await run.status()).steps.a!.error).toMatchObject({ code: "EXECUTION_NOT_FOUND" });
+    await w.close();
+    await paused.close();
   });
 
   it("accepts a builder-like object with compile()", async () => {

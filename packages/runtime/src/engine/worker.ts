@@ -17,11 +17,14 @@ import {
   claimSteps,
   type FinalFacts,
   type FinalStatus,
+  failStep,
+  releaseStep,
   setFingerprint,
 } from "../hot/scripts.js";
 import { ThrottleGate } from "../throttle/gate.js";
 import type { LimitDenial } from "../throttle/limiter.js";
 import { DefinitionCache } from "./definition-cache.js";
+import { toStepError } from "./retry.js";
 import { fingerprintOf, fingerprintOfFacts, readExecution } from "./state.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
 
@@ -259,6 +262,7 @@ class WorkerImpl implements Worker {
         );
       } catch (error) {
         this.logger.error("definition unavailable", { message: (error as Error).message });
+        await this.giveUp(current, error);
         return;
       }
       let flight: InFlight | undefined;
@@ -284,6 +288,36 @@ class WorkerImpl implements Worker {
       if (item !== undefined) this.stats.claimed++;
       // claimNext is 1, so at most one item comes back; extra items would be a script bug.
       for (const extra of result.next.slice(1)) this.startSlot(extra);
+    }
+  }
+
+  /**
+   * The step's definition could not be loaded. Missing from hot state (evicted or never stored):
+   * the step can never run, so it fails for good. Anything else (the store is unreachable): give
+   * the step back at once rather than let its lease expire. Best effort either way: if this report
+   * fails too, lease recovery takes over.
+   */
+  private async giveUp(item: ClaimedStep, error: unknown): Promise<void> {
+    const keys = this.keyspace.part(item.partition);
+    const ref = { executionId: item.executionId, stepId: item.stepId, token: item.token };
+    try {
+      if ((error as { code?: unknown }).code === "EXECUTION_NOT_FOUND") {
+        const info = toStepError(error);
+        await failStep(this.store, keys, {
+          ...ref,
+          decision: "fail",
+          delayMs: 0,
+          errorJson: JSON.stringify({ ...info, retryable: false }),
+          errorCode: info.code,
+          workerId: this.id,
+          claimNext: 0,
+          leaseMs: this.leaseMs,
+        });
+      } else {
+        await releaseStep(this.store, keys, { ...ref, workerId: this.id });
+      }
+    } catch {
+      // lease recovery will return the step
     }
   }
 
