@@ -73,6 +73,11 @@ export { createClient } from "./engine/client.js";
 export type { EmbeddedRuntime, EmbeddedRuntimeOptions } from "./engine/embedded-runtime.js";
 export { createEmbeddedRuntime } from "./engine/embedded-runtime.js";
 export type {
+  ControlOptions,
+  PauseResult,
+  SubmitInputOptions,
+} from "./engine/execution-control.js";
+export type {
   EventsOptions,
   ExecutionHandle,
   ExecutionState,
@@ -90,7 +95,13 @@ export type {
   StepStatus,
 } from "./engine/state.js";
 export { deriveExecutionStatus, executionFingerprint, isTerminalStep } from "./engine/state.js";
-export type { CloseOptions, Worker, WorkerOptions, WorkerStats } from "./engine/worker.js";
+export type {
+  CloseOptions,
+  ThrottledStep,
+  Worker,
+  WorkerOptions,
+  WorkerStats,
+} from "./engine/worker.js";
 export { createWorker } from "./engine/worker.js";
 export type { Connection } from "./hot/connection.js";
 export { defaultEmbeddedEngine } from "./hot/connection.js";
@@ -136,3 +147,7 @@ export type {
   RetentionSkipReason,
 } from "./retention/index.js";
 export { applyRetention, retentionPolicyFor } from "./retention/index.js";
+export type { LimitDenial, LimitGrant, LimitUsage } from "./throttle/limiter.js";
+export { Limiter } from "./throttle/limiter.js";
+export type { LimitPlan, PlannedConcurrency, PlannedRate } from "./throttle/plan.js";
+export { planLimits } from "./throttle/plan.js";

@@ -29,7 +29,7 @@ export type AdmissionResult =
   | { readonly run: true; readonly grant: LimitGrant | undefined }
   | { readonly run: false };
 
-function inputOf(def: PreparedDefinition, step: StepIR, item: ClaimedStep): JsonValue {
+function inputOf(step: StepIR, item: ClaimedStep): JsonValue {
   const steps: Record<string, JsonValue> = {};
   for (const [id, json] of Object.entries(item.depOutputs)) steps[id] = JSON.parse(json);
   return resolveValue(step.inputs as ValueExpr, {
@@ -41,11 +41,10 @@ function inputOf(def: PreparedDefinition, step: StepIR, item: ClaimedStep): Json
 async function startWaiting(
   env: RunnerEnv,
   keys: PartitionKeys,
-  def: PreparedDefinition,
   step: StepIR,
   item: ClaimedStep,
 ): Promise<void> {
-  const input = inputOf(def, step, item) as Record<string, JsonValue>;
+  const input = inputOf(step, item) as Record<string, JsonValue>;
   const timeoutMs = typeof input.timeoutMs === "number" ? Math.max(0, input.timeoutMs) : 0;
   await awaitInput(env.store, keys, {
     executionId: item.executionId,
@@ -77,7 +76,7 @@ export async function admit(
   const step = def.steps.get(item.stepId);
   if (step === undefined) return { run: true, grant: undefined };
   if (step.type === HUMAN_INPUT_TYPE) {
-    await startWaiting(env, keys, def, step, item);
+    await startWaiting(env, keys, step, item);
     return { run: false };
   }
   if (env.throttle === undefined) return { run: true, grant: undefined };

@@ -11,6 +11,14 @@ import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, EXECUTION_ID_PATTERN, Keyspace } fr
 import { cancelExecution, createExecution, setFingerprint } from "../hot/scripts.js";
 import { type PreparedDefinition, prepareDefinition } from "./definition.js";
 import { DefinitionCache } from "./definition-cache.js";
+import {
+  type ControlOptions,
+  type PauseResult,
+  pause,
+  resume,
+  type SubmitInputOptions,
+  submit,
+} from "./execution-control.js";
 import { FinishWatcher } from "./finish-watcher.js";
 import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
 import { validatorFor } from "./input-schema.js";
@@ -49,6 +57,42 @@ export interface Client {
   status(executionId: string): Promise<ExecutionState>;
   /** Requests cancellation; throws `EXECUTION_NOT_FOUND` or `WRONG_STATE` (already terminal). */
   cancel(executionId: string, reason?: string): Promise<void>;
+  /**
+   * Pauses: nothing new is claimed, running steps finish (`pausing`, then `paused`). Idempotent.
+   * Throws `EXECUTION_NOT_FOUND`, or `WRONG_STATE` when terminal or being cancelled.
+   *
+   * @example
+   * ```ts
+   * const { state } = await client.pause(run.executionId, { reason: "provider incident" });
+   * ```
+   */
+  pause(executionId: string, options?: ControlOptions): Promise<PauseResult>;
+  /**
+   * Resumes a paused execution; resolves to the number of steps made ready again. Throws
+   * `WRONG_STATE` when it is not paused (e.g. running) or is terminal.
+   *
+   * @example
+   * ```ts
+   * await client.resume(run.executionId);
+   * ```
+   */
+  resume(executionId: string, options?: ControlOptions): Promise<number>;
+  /**
+   * Answers a waiting human-input step, once. Throws `INPUT_INVALID` (does not match the step's
+   * response schema), `INPUT_NOT_AWAITED` (the step is not waiting: not reached yet, answered,
+   * timed out, cancelled, or not a human-input step), `STEP_NOT_FOUND`, `EXECUTION_NOT_FOUND`.
+   *
+   * @example
+   * ```ts
+   * await client.submitInput(run.executionId, "approve", { approved: true }, { respondedBy: "ana" });
+   * ```
+   */
+  submitInput(
+    executionId: string,
+    stepId: string,
+    value: JsonValue,
+    options?: SubmitInputOptions,
+  ): Promise<void>;
   /** Closes the connection if the client opened it. */
   close(): Promise<void>;
 }
@@ -194,6 +238,9 @@ class ClientImpl implements Client, ClientInternals {
       startedAt: snap.startedAt,
       ...(snap.finishedAt === undefined ? {} : { finishedAt: snap.finishedAt }),
       cancelRequested: snap.cancelRequested,
+      ...(snap.pauseRequested && snap.status === "running"
+        ? { control: snap.running > 0 ? ("pausing" as const) : ("paused" as const) }
+        : {}),
       ...(fingerprint === undefined ? {} : { fingerprint }),
       input: JSON.parse(snap.inputJson) as JsonValue,
       steps,
@@ -202,6 +249,23 @@ class ClientImpl implements Client, ClientInternals {
 
   async cancel(executionId: string, reason = "cancelled by client"): Promise<void> {
     await cancelExecution(this.store, this.keyspace.of(executionId), { executionId, reason });
+  }
+
+  pause(executionId: string, options?: ControlOptions): Promise<PauseResult> {
+    return pause(this, executionId, options);
+  }
+
+  resume(executionId: string, options?: ControlOptions): Promise<number> {
+    return resume(this, executionId, options);
+  }
+
+  submitInput(
+    executionId: string,
+    stepId: string,
+    value: JsonValue,
+    options?: SubmitInputOptions,
+  ): Promise<void> {
+    return submit(this, executionId, stepId, value, options);
   }
 
   close(): Promise<void> {

@@ -28,6 +28,11 @@ export interface ExecutionState {
   readonly startedAt: number;
   readonly finishedAt?: number;
   readonly cancelRequested: boolean;
+  /**
+   * Set while a pause is in force: `pausing` while running steps finish, `paused` once none runs
+   * (`status` stays `running`: the execution is not finished).
+   */
+  readonly control?: "pausing" | "paused";
   /** Execution fingerprint, once terminal (see docs/concepts/state-model.md). */
   readonly fingerprint?: string;
   readonly input: JsonValue;

@@ -12,14 +12,19 @@ import type { PreparedDefinition } from "./definition.js";
 export type ExecutionStatus = "running" | "completed" | "failed" | "cancelled";
 
 /**
- * Step statuses. `pending` waits for dependencies; `retry` waits for its retry time; terminal:
- * `completed`, `failed`, `skipped` (trigger rule not met), `cancelled`.
+ * Step statuses. `pending` waits for dependencies; `retry` waits for its retry time; `throttled`
+ * waits for a concurrency/rate limit (retry-after); `paused` is parked by a paused execution;
+ * `waiting` is a human-input step waiting for `submitInput`; terminal: `completed`, `failed`,
+ * `skipped` (trigger rule not met), `cancelled`.
  */
 export type StepStatus =
   | "pending"
   | "ready"
   | "running"
   | "retry"
+  | "throttled"
+  | "paused"
+  | "waiting"
   | "completed"
   | "failed"
   | "skipped"
@@ -109,11 +114,26 @@ export interface ExecutionSnapshot {
   readonly startedAt: number;
   readonly finishedAt?: number;
   readonly cancelRequested: boolean;
+  /** Pause requested and not resumed (see `client.pause`). */
+  readonly pauseRequested: boolean;
+  /** Steps running now (claimed and not reported). */
+  readonly running: number;
   readonly fingerprint?: string;
   readonly steps: ReadonlyMap<string, StepSnapshot>;
 }
 
-const X_FIELDS = ["status", "fp", "name", "input", "start", "fin", "cancel", "fpx"] as const;
+const X_FIELDS = [
+  "status",
+  "fp",
+  "name",
+  "input",
+  "start",
+  "fin",
+  "cancel",
+  "fpx",
+  "pause",
+  "run",
+] as const;
 
 /** Reads the execution head only (status, fingerprints); null when unknown. */
 export async function readExecutionHead(
@@ -125,7 +145,7 @@ export async function readExecutionHead(
     keys.byName.x,
     X_FIELDS.map((f) => `${executionId}:${f}`),
   );
-  const [status, fp, name, input, start, fin, cancel, fpx] = values;
+  const [status, fp, name, input, start, fin, cancel, fpx, pause, run] = values;
   if (status === null || status === undefined) return null;
   return {
     executionId,
@@ -136,6 +156,8 @@ export async function readExecutionHead(
     startedAt: Number(start),
     ...(fin ? { finishedAt: Number(fin) } : {}),
     cancelRequested: cancel === "1",
+    pauseRequested: pause === "1",
+    running: Number(run ?? 0),
     ...(fpx ? { fingerprint: fpx } : {}),
   };
 }
