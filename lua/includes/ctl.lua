@@ -28,6 +28,10 @@ local C = {
   meta = KEYS[6], inst = KEYS[7], insts = KEYS[8], log = KEYS[9], scale = KEYS[10],
   execs = KEYS[11], defs = KEYS[12], wake = KEYS[13],
 }
+-- Every field a run may have (reads and purges walk this list).
+local RUN_FIELDS = { 'status', 'prio', 'seq', 'score', 'tenant', 'pipe', 'fp', 'input', 'exec',
+  'enq', 'upd', 'tok', 'by', 'cexp', 'target', 'texp', 'adm', 'admr', 'reason', 'cancel', 'claims',
+  'start', 'fin', 'inst', 'meta' }
 local T = redis.call('TIME')
 local NOW = tonumber(T[1]) * 1000 + math.floor(tonumber(T[2]) / 1000)
 

@@ -155,14 +155,39 @@ describe("run queue", () => {
       "a1",
       "a2",
     ]);
-    const page = await control.queue.list({ limit: 1 });
-    expect((await control.queue.list({ afterSeq: page[0]!.seq })).map((r) => r.runId)).toEqual([
-      "a2",
-      "a3",
-    ]);
+    const page = await control.queue.page({ limit: 1 });
+    expect(page.runs.map((r) => r.runId)).toEqual(["a1"]);
+    const rest = await control.queue.page({ cursor: page.next! });
+    expect(rest.runs.map((r) => r.runId)).toEqual(["a2", "a3"]);
+    expect(rest.next).toBeUndefined();
+    const waiting = await control.queue.page({ status: "queued", limit: 1 });
+    expect(waiting.runs.map((r) => r.runId)).toEqual(["a1"]);
+    expect(
+      (await control.queue.page({ status: "queued", cursor: waiting.next! })).runs[0]?.runId,
+    ).toBe("a2");
     await until(
       async () => ((await control.queue.stats()).queued === 2 ? true : undefined),
       "stats",
     );
+  });
+
+  it("purges terminal runs past an age and keeps the rest", async () => {
+    const { control } = setup();
+    await control.queue.pause();
+    for (const runId of ["p1", "p2", "p3"]) {
+      await control.queue.enqueue({ pipeline: echoIr, input: {}, runId });
+    }
+    await control.queue.cancel("p1");
+    await control.queue.cancel("p3");
+    expect(await control.queue.purge({ olderThanMs: 60_000 })).toBe(0); // too recent
+    expect(await control.queue.purge({ olderThanMs: 0, max: 1 })).toBe(1);
+    expect(await control.queue.get("p1")).toBeUndefined();
+    expect((await control.queue.get("p3"))?.status).toBe("cancelled");
+    expect(await control.queue.purge({ olderThanMs: 0 })).toBe(1);
+    expect((await control.queue.list()).map((r) => r.runId)).toEqual(["p2"]);
+    expect((await control.queue.stats()).total).toBe(1);
+    // The purged run id is free again.
+    await control.queue.enqueue({ pipeline: echoIr, input: {}, runId: "p1" });
+    expect((await control.queue.get("p1"))?.status).toBe("queued");
   });
 });

@@ -39,7 +39,7 @@ export type { FollowOptions } from "./events.js";
 export type { RuntimeInstance, RuntimeInstanceOptions } from "./instance.js";
 export type { ControlKeys } from "./keys.js";
 export { controlKeys } from "./keys.js";
-export type { ControlEvent, ListRunsOptions, RunQueue, RunRequest } from "./queue.js";
+export type { ControlEvent, ListRunsOptions, RunPage, RunQueue, RunRequest } from "./queue.js";
 export type {
   InstanceRecord,
   InstanceStatus,

@@ -21,6 +21,7 @@ import {
   finishRunScript,
   listRunsScript,
   pauseQueueScript,
+  purgeRunsScript,
   queueStatsScript,
   readRunsScript,
 } from "./scripts.js";
@@ -43,14 +44,21 @@ export interface RunRequest {
   readonly metadata?: Readonly<Record<string, JsonValue>>;
 }
 
-/** Filters of {@link RunQueue.list}. */
+/** Filters of {@link RunQueue.list} and {@link RunQueue.page}. */
 export interface ListRunsOptions {
   readonly status?: RunStatus;
   readonly tenant?: string;
-  /** Only runs enqueued after this sequence number (paging: pass the last `seq` seen). */
-  readonly afterSeq?: number;
+  /** Where to continue: the `next` of the previous {@link RunPage}. */
+  readonly cursor?: string;
   /** Default 100, at most 1000. */
   readonly limit?: number;
+}
+
+/** One page of runs. */
+export interface RunPage {
+  readonly runs: readonly RunRecord[];
+  /** Cursor of the next page; absent when there are no more runs. */
+  readonly next?: string;
 }
 
 /** One control-log event (queue, run and instance transitions). */
@@ -91,6 +99,7 @@ export class RunQueue {
   private readonly prepared = new WeakMap<object, PreparedDefinition>();
   private readonly validators = new Map<string, z.ZodType>();
   private readonly storedDefs = new Set<string>();
+  private reconcileCursor: string | undefined;
 
   constructor(
     private readonly store: HotStore,
@@ -198,16 +207,54 @@ export class RunQueue {
     return (await readRunsScript(this.store, this.keys, [runId]))[0];
   }
 
-  /** Runs oldest first, filtered by status and tenant. */
-  async list(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+  /**
+   * One page of runs, filtered by status and tenant. `queued`, `claimed` and `running` list in
+   * the live order of that status (queued: the order they will be claimed); any other filter
+   * lists every run oldest first. A page may hold fewer runs than `limit` and still have `next`
+   * (each call scans a bounded window).
+   */
+  async page(options: ListRunsOptions = {}): Promise<RunPage> {
     const limit = Math.min(Math.max(1, options.limit ?? 100), 1000);
-    return listRunsScript(this.store, this.keys, {
+    const { runs, next } = await listRunsScript(this.store, this.keys, {
       status: options.status ?? "",
       tenant: options.tenant ?? "",
-      afterSeq: options.afterSeq ?? 0,
+      cursor: options.cursor ?? "",
       limit,
-      scanLimit: Math.max(limit * 20, 1000),
+      scanLimit: Math.max(limit * 10, 1000),
     });
+    return next === "" ? { runs } : { runs, next };
+  }
+
+  /** Up to `limit` runs (default 100) matching the filters, following pages as needed. */
+  async list(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const limit = Math.min(Math.max(1, options.limit ?? 100), 1000);
+    const out: RunRecord[] = [];
+    let cursor = options.cursor;
+    do {
+      const page = await this.page({ ...options, limit: limit - out.length, cursor });
+      out.push(...page.runs);
+      cursor = page.next;
+    } while (cursor !== undefined && out.length < limit);
+    return out;
+  }
+
+  /**
+   * Forgets terminal runs that finished at least `olderThanMs` ago (oldest first, at most `max`
+   * per call; call again while it returns `max`). Returns how many it deleted.
+   *
+   * @example
+   * ```ts
+   * await controlPlane.queue.purge({ olderThanMs: 7 * 24 * 3600_000 }); // keep one week
+   * ```
+   */
+  async purge(options: { olderThanMs: number; max?: number }): Promise<number> {
+    const max = options.max ?? 1000;
+    const { deleted } = await purgeRunsScript(this.store, this.keys, {
+      olderThanMs: options.olderThanMs,
+      max,
+      scanLimit: max * 10,
+    });
+    return deleted;
   }
 
   /**
@@ -280,10 +327,17 @@ export class RunQueue {
 
   /**
    * Records the terminal status of running runs whose executions finished. Pass runs to check,
-   * or none to check every running run (at most `limit`). Returns how many runs it finished.
+   * or none to check the next window of `limit` running runs (successive calls walk them all).
+   * Returns how many runs it finished.
    */
   async reconcile(runs?: readonly RunRecord[], limit = 200): Promise<number> {
-    const list = runs ?? (await this.list({ status: "running", limit }));
+    let list = runs;
+    if (list === undefined) {
+      // Walk the running runs a window at a time, so a long list is covered over several calls.
+      const page = await this.page({ status: "running", limit, cursor: this.reconcileCursor });
+      this.reconcileCursor = page.next;
+      list = page.runs;
+    }
     let finished = 0;
     for (const run of list) {
       if (run.status === "running" && (await this.settle(run.runId, run.executionId))) finished++;

@@ -211,24 +211,35 @@ export async function readRunsScript(
   });
 }
 
-/** `queueRead list`: runs after `afterSeq`, oldest first, filtered. */
+/** `queueRead list`: one page of runs and the cursor of the next ('' = no more). */
 export async function listRunsScript(
   store: HotStore,
   keys: ControlKeys,
-  a: { status: string; tenant: string; afterSeq: number; limit: number; scanLimit: number },
-): Promise<RunRecord[]> {
+  a: { status: string; tenant: string; cursor: string; limit: number; scanLimit: number },
+): Promise<{ runs: RunRecord[]; next: string }> {
   const reply = await call(store, keys, "queueRead", [
     "list",
     a.status,
     a.tenant,
-    a.afterSeq,
+    a.cursor,
     a.limit,
     a.scanLimit,
   ]);
-  return reply.slice(2).flatMap((flat) => {
+  const runs = reply.slice(3).flatMap((flat) => {
     const f = fieldMap(flat);
     return f === undefined ? [] : [decodeRun(f)];
   });
+  return { runs, next: String(reply[2] ?? "") };
+}
+
+/** `queuePurge`: how many terminal runs were forgotten and how many were scanned. */
+export async function purgeRunsScript(
+  store: HotStore,
+  keys: ControlKeys,
+  a: { olderThanMs: number; max: number; scanLimit: number },
+): Promise<{ deleted: number; scanned: number }> {
+  const reply = await call(store, keys, "queuePurge", [a.olderThanMs, a.max, a.scanLimit]);
+  return { deleted: Number(reply[1]), scanned: Number(reply[2]) };
 }
 
 /** `queueRead stats`. */

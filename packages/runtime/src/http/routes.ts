@@ -95,13 +95,13 @@ export const ROUTES: readonly Route[] = [
       const filters = {
         status: (query.get("status") ?? undefined) as RunStatus | undefined,
         tenant: query.get("tenant") ?? undefined,
-        afterSeq: int(query.get("after"), "after"),
+        cursor: query.get("cursor") ?? undefined,
         limit: int(query.get("limit"), "limit"),
       };
       const defined = Object.fromEntries(
         Object.entries(filters).filter(([, v]) => v !== undefined),
       );
-      return ok({ runs: await control.queue.list(defined) });
+      return ok(await control.queue.page(defined));
     },
   },
   {
