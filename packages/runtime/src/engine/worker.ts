@@ -44,6 +44,11 @@ export interface WorkerOptions {
   readonly leaseMs?: number;
   /** Longest single blocking wait for work, ms; idle upkeep runs this often. Default 250. */
   readonly idleWaitMs?: number;
+  /**
+   * How often the cancel flags of executions with steps in flight here are read, ms, so a
+   * cancelled step's AbortSignal fires within this time (heartbeats also carry it). Default 500.
+   */
+  readonly cancelCheckMs?: number;
   /** Identifies the worker in the ledger. Default `<host>:<pid>:<random>`. */
   readonly workerId?: string;
   readonly logger?: StepLogger;
@@ -117,6 +122,7 @@ class WorkerImpl implements Worker {
   private readonly slotsDrained: Set<() => void> = new Set();
   private readonly throttle: ThrottleGate;
   private readonly onThrottled: WorkerOptions["onThrottled"];
+  private readonly cancelTimer: NodeJS.Timeout;
 
   constructor(options: WorkerOptions) {
     this.store = openHotStore(options.connection);
@@ -131,6 +137,11 @@ class WorkerImpl implements Worker {
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.throttle = new ThrottleGate(this.store, this.keyspace.prefix, this.id);
     this.onThrottled = options.onThrottled;
+    this.cancelTimer = setInterval(
+      () => void this.checkCancelled().catch(() => undefined),
+      Math.max(20, options.cancelCheckMs ?? 500),
+    );
+    this.cancelTimer.unref();
     for (const plugin of options.plugins) {
       this.plugins.set(`${plugin.type}@${majorOf(plugin.version)}`, plugin);
     }
@@ -340,9 +351,28 @@ class WorkerImpl implements Worker {
     );
   }
 
+  /** Aborts in-flight steps whose execution was cancelled (one HMGET per busy partition). */
+  private async checkCancelled(): Promise<void> {
+    if (this.flights.size === 0) return;
+    const byPartition = new Map<number, InFlight[]>();
+    for (const flight of this.flights) {
+      const list = byPartition.get(flight.item.partition) ?? [];
+      list.push(flight);
+      byPartition.set(flight.item.partition, list);
+    }
+    for (const [p, flights] of byPartition) {
+      const fields = flights.map((f) => `${f.item.executionId}:cancel`);
+      const flags = await this.store.hmget(this.keyspace.part(p).byName.x, fields);
+      flights.forEach((f, i) => {
+        if (flags[i] === "1") f.abort("cancelled");
+      });
+    }
+  }
+
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.cancelTimer);
     this.slotFreed?.();
     const drained = new Promise<void>((resolve) => {
       if (this.active === 0) resolve();
