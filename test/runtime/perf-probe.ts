@@ -111,4 +111,40 @@ await scenario(
   await client.close();
 }
 
+// Idle wake-up: an idle worker blocked on BLPOP; each start must wake it (created -> claimed),
+// and the client's result() round trip (start -> result) is measured too.
+{
+  const prefix = uniquePrefix("wake");
+  const worker = createWorker({
+    connection: redis.connection,
+    prefix,
+    plugins: [echo],
+    concurrency: 50,
+  });
+  const client = createClient({ connection: redis.connection, prefix });
+  const ir = chain(1);
+  await (await client.start(ir, {})).result();
+  const wake: number[] = [];
+  const e2e: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 2)); // let the worker go back to BLPOP
+    const t0 = performance.now();
+    const run = await client.start(ir, {});
+    await run.result();
+    e2e.push(performance.now() - t0);
+    let created = 0;
+    for await (const e of run.events()) {
+      if (e.type === "execution.created") created = e.at;
+      if (e.type === "step.claimed") wake.push(e.at - created);
+    }
+  }
+  const pct = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!;
+  console.log(
+    `idle wake (created->claimed): p50 ${pct(wake, 0.5)} ms p99 ${pct(wake, 0.99)} ms; ` +
+      `start->result p50 ${pct(e2e, 0.5).toFixed(2)} ms p99 ${pct(e2e, 0.99).toFixed(2)} ms`,
+  );
+  await worker.close();
+  await client.close();
+}
 await redis.stop();
