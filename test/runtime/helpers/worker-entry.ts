@@ -19,6 +19,7 @@ const worker = createWorker({
   concurrency: Number(concurrency),
   leaseMs: Number(leaseMs),
   idleWaitMs: 100,
+  sweepIntervalMs: 250,
   plugins: [workPlugin(recorder, `${prefix}:runs`, workerId!), detPlugin],
 });
 process.stdout.write("ready\n");

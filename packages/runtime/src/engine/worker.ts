@@ -42,8 +42,13 @@ export interface WorkerOptions {
   readonly partitions?: number;
   /** Lease of a claimed step when its policy sets none, ms. Default 30 000. */
   readonly leaseMs?: number;
-  /** Longest single blocking wait for work, ms; idle upkeep runs this often. Default 250. */
+  /** Longest single blocking wait for work, ms. Default 250. */
   readonly idleWaitMs?: number;
+  /**
+   * How often an idle worker sweeps every partition (promotes due retries, recovers expired
+   * leases), ms. A crashed worker's steps are recovered within lease + this. Default 1 000.
+   */
+  readonly sweepIntervalMs?: number;
   /**
    * How often the cancel flags of executions with steps in flight here are read, ms, so a
    * cancelled step's AbortSignal fires within this time (heartbeats also carry it). Default 500.
@@ -111,6 +116,7 @@ class WorkerImpl implements Worker {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly idleWaitMs: number;
+  private readonly sweepIntervalMs: number;
   private readonly logger: StepLogger;
   private readonly flights = new Set<InFlight>();
   private active = 0;
@@ -133,6 +139,7 @@ class WorkerImpl implements Worker {
     this.concurrency = Math.max(1, options.concurrency ?? 10);
     this.leaseMs = options.leaseMs ?? POLICY_DEFAULTS.leaseMs;
     this.idleWaitMs = Math.max(10, options.idleWaitMs ?? 250);
+    this.sweepIntervalMs = Math.max(this.idleWaitMs, options.sweepIntervalMs ?? 1_000);
     this.logger = options.logger ?? silent;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.throttle = new ThrottleGate(this.store, this.keyspace.prefix, this.id);
@@ -235,13 +242,16 @@ class WorkerImpl implements Worker {
       if (this.closing) return [];
       throw error;
     }
-    // A hint serves one partition, but every partition is swept at least every idleWaitMs, so
-    // due retries and expired leases elsewhere are never starved by a stream of wake tokens.
-    if (popped !== null && Date.now() - this.lastSweepAt < this.idleWaitMs) {
-      return [wakeKeys.indexOf(popped[0])];
+    // A hint serves one partition, but every partition is swept at least every sweepIntervalMs,
+    // so due retries and expired leases elsewhere are never starved by a stream of wake tokens;
+    // a retry this worker scheduled triggers a sweep when due (nextDueAt).
+    const now = Date.now();
+    const retryDue = this.nextDueAt <= now + 5;
+    if (!retryDue && now - this.lastSweepAt < this.sweepIntervalMs) {
+      return popped === null ? [] : [wakeKeys.indexOf(popped[0])];
     }
-    if (this.nextDueAt <= Date.now() + 5) this.nextDueAt = Number.POSITIVE_INFINITY;
-    this.lastSweepAt = Date.now();
+    if (retryDue) this.nextDueAt = Number.POSITIVE_INFINITY;
+    this.lastSweepAt = now;
     return everywhere();
   }
 
