@@ -50,6 +50,19 @@ const PROBES: readonly Probe[] = [
     script:
       "return {string.format('%d', 1700000000000), string.format('%d', 3.7), string.format('%5d|%s', -2.5, 'x')}",
   },
+  {
+    name: "string.format %d edges",
+    script:
+      "return {string.format('%d', -0.5), string.format('%d', -3.7), string.format('%d', 2147483648)," +
+      " string.format('%d', -2147483649), string.format('%d', '42'), string.format('%d', 2^53)," +
+      " string.format('%d', 2147483647.9), string.format('%d', -2147483648)}",
+  },
+  { name: "string.format %d bad argument", script: "return string.format('%d', 'x')" },
+  { name: "string.format %s bad argument", script: "return string.format('%s %d', {}, 1)" },
+  {
+    name: "string.format bad argument, not a tail call",
+    script: "local x = 1\nlocal s = string.format('%d', 'x')\nreturn s",
+  },
   { name: "bad argument type", script: "return redis.call('GET', {})" },
   { name: "no arguments", script: "return redis.call()" },
   // pcall / errors

@@ -19,9 +19,9 @@ import { BITLIB_LUA, CJSON_LUA } from "./prelude-libs.js";
 
 const BRIDGE_LUA = `
 local exec, read = os.execute, io.read
-local sub, find, format, concat = string.sub, string.find, string.format, table.concat
+local sub, find, format, concat, gsub = string.sub, string.find, string.format, table.concat, string.gsub
 local tonumber, type, tostring, rawget, rawset, floor = tonumber, type, tostring, rawget, rawset, math.floor
-local huge = math.huge
+local huge, getinfo = math.huge, debug.getinfo
 
 local function decode(s, i)
   local t = sub(s, i, i)
@@ -148,11 +148,32 @@ local function fixint(fmt, ...)
   out[#out + 1] = sub(fmt, pos)
   return format(concat(out), unpack(args, 1, select('#', ...)))
 end
-string.format = function(fmt, ...)
+local function slowformat(fmt, ...)
   if type(fmt) == 'string' and (find(fmt, '%d', 1, true) or find(fmt, '%i', 1, true)) then
     return fixint(fmt, ...)
   end
   return format(fmt, ...)
+end
+string.format = function(fmt, ...)
+  -- Fast path for the scripts' fmt(n) = format('%d', n), same output as fixint below: one
+  -- number, truncated; natively in the 32-bit range (-0 prints "0"), else as %.0f.
+  if fmt == '%d' and select('#', ...) == 1 then
+    local v = ...
+    if type(v) == 'number' then
+      v = v >= 0 and floor(v) or -floor(-v)
+      if v < 2147483648 and v >= -2147483648 then return format('%d', v) end
+      if v == v then return format('%.0f', v) end
+    end
+  end
+  local ok, r = pcall(slowformat, fmt, ...)
+  if ok then return r end
+  -- Raise at the script's line as the C string.format does, not at this prelude's. After a
+  -- tail call (\`return string.format(...)\`) the script's frame is gone: name line 1.
+  if type(r) ~= 'string' then error(r, 2) end
+  r = gsub(r, '^prelude:%d+: ', '')
+  local caller = getinfo(2, 'S')
+  if caller and caller.source == '@user_script' then error(r, 2) end
+  error('user_script:1: ' .. r, 0)
 end
 
 local function encode(v, out)

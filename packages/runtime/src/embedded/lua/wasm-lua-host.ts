@@ -31,6 +31,8 @@ interface GlueModule {
   _luaL_newstate(): number;
   _luaL_openlibs(L: number): void;
   _lua_pcall(L: number, nargs: number, nresults: number, errfunc: number): number;
+  _lua_getfield(L: number, idx: number, name: number): void;
+  _malloc(size: number): number;
   _lua_settop(L: number, top: number): void;
   _lua_close(L: number): void;
 }
@@ -101,7 +103,8 @@ function parseResult(s: string, pos: number): [Reply, number] {
 export class WasmLuaHost implements LuaHost {
   private readonly glue: GlueModule;
   private readonly state: number;
-  private readonly getGlobal: (L: number, idx: number, name: string) => unknown;
+  /** `"__ordo_run\0"` in WASM memory, so invoking a script marshals no string. */
+  private readonly runName: number;
   private readonly defined = new Set<string>();
   /** Bytes JS owes Lua's stdin (latin1), and how far Lua has read them. */
   private pending = "";
@@ -113,7 +116,7 @@ export class WasmLuaHost implements LuaHost {
 
   constructor() {
     this.glue = this.instantiate();
-    this.getGlobal = this.glue.cwrap("lua_getfield", "number", ["number", "number", "string"]);
+    this.runName = this.cString("__ordo_run");
     this.state = this.glue._luaL_newstate();
     this.glue._luaL_openlibs(this.state);
     const load = this.glue.cwrap("luaL_loadbuffer", "number", [
@@ -160,6 +163,14 @@ export class WasmLuaHost implements LuaHost {
       if (!before.rejection.has(listener)) process.off("unhandledRejection", listener);
     }
     return glue;
+  }
+
+  /** Copies an ASCII string into WASM memory, NUL-terminated, for the life of the host. */
+  private cString(text: string): number {
+    const ptr = this.glue._malloc(text.length + 1);
+    for (let i = 0; i < text.length; i++) this.glue.HEAPU8[ptr + i] = text.charCodeAt(i);
+    this.glue.HEAPU8[ptr + text.length] = 0;
+    return ptr;
   }
 
   /** Reads the request at `ptr` as [op, ...binary args]. */
@@ -234,7 +245,7 @@ export class WasmLuaHost implements LuaHost {
     this.job = job;
     this.callbacks = callbacks;
     this.result = null;
-    this.getGlobal(this.state, LUA_GLOBALSINDEX, "__ordo_run");
+    this.glue._lua_getfield(this.state, LUA_GLOBALSINDEX, this.runName);
     const status = this.glue._lua_pcall(this.state, 0, 0, 0);
     this.glue._lua_settop(this.state, 0);
     this.callbacks = undefined;
