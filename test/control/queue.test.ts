@@ -91,7 +91,7 @@ describe("run queue", () => {
       pipeline: echoIr,
       input: { text: "c" },
     });
-    const cancelled = await control.queue.cancel(runId, "not needed");
+    const cancelled = await control.queue.cancel(runId, "not needed", "ops@example");
     expect(cancelled).toMatchObject({
       status: "cancelled",
       reason: "not needed",
@@ -103,6 +103,8 @@ describe("run queue", () => {
     const after = await control.queue.enqueue({ pipeline: echoIr, input: { text: "later" } });
     await runReaches(control, after.runId, "completed");
     expect(await codeOf(client.status(executionId))).toBe("EXECUTION_NOT_FOUND");
+    const event = (await control.queue.events()).find((e) => e.type === "run.cancelled");
+    expect(event).toMatchObject({ runId, reason: "not needed", data: "ops@example" });
     expect((await control.queue.get(runId))?.status).toBe("cancelled");
     expect((await control.queue.cancel(runId)).status).toBe("cancelled"); // terminal: unchanged
     expect(await codeOf(control.queue.cancel("missing"))).toBe("RUN_NOT_FOUND");

@@ -149,6 +149,43 @@ describe("instance registry", () => {
   });
 });
 
+describe("many runs on several instances", () => {
+  it("completes 200 submissions on three instances, each started exactly once", async () => {
+    const d = setup();
+    const { control } = d;
+    d.startWorker();
+    d.startWorker();
+    const instances = await Promise.all(
+      [3, 4, 5].map((runSlots) => control.startInstance({ runSlots, idleWaitMs: 50 })),
+    );
+    const runs = [];
+    for (let i = 0; i < 200; i++) {
+      runs.push(
+        await control.submit({ pipeline: echoIr, input: { text: `m${i}` }, priority: i % 3 }),
+      );
+    }
+    await until(
+      async () => {
+        const s = await control.queue.stats();
+        return s.queued + s.claimed + s.running === 0 ? s : undefined;
+      },
+      "the queue to drain",
+      60_000,
+    );
+    const done = await control.queue.list({ status: "completed", limit: 1000 });
+    expect(done).toHaveLength(200);
+    const started = (await control.queue.events({ count: 10_000 })).filter(
+      (e) => e.type === "run.started",
+    );
+    expect(new Set(started.map((e) => e.runId)).size).toBe(200);
+    expect(started).toHaveLength(200);
+    const perInstance = instances.map((i) => i.dispatcherStats.started);
+    expect(perInstance.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(perInstance.every((n) => n > 0)).toBe(true);
+    for (const i of instances) await i.close();
+  }, 90_000);
+});
+
 describe("admission through submit", () => {
   it("requests scale-out with no instance, queues the run and publishes the request", async () => {
     const d = setup({ admission: { maxInstances: 3 } });

@@ -260,15 +260,16 @@ export class RunQueue {
   /**
    * Cancels a run. Queued or claimed: cancelled at once, never starts. Running: the cancel is
    * forwarded to its execution (`client.cancel`); the run ends `cancelled` with it. Terminal: no
-   * change. Throws `RUN_NOT_FOUND`. Returns the run as it is after the call.
+   * change. Throws `RUN_NOT_FOUND`. `requestedBy` is recorded with the event. Returns the run as
+   * it is after the call.
    *
    * @example
    * ```ts
    * const run = await controlPlane.queue.cancel("run_42", "customer withdrew the request");
    * ```
    */
-  async cancel(runId: string, reason = "cancelled"): Promise<RunRecord> {
-    const outcome = await cancelRunScript(this.store, this.keys, { runId, reason });
+  async cancel(runId: string, reason = "cancelled", requestedBy = ""): Promise<RunRecord> {
+    const outcome = await cancelRunScript(this.store, this.keys, { runId, reason, requestedBy });
     if (outcome.kind === "running") {
       try {
         await this.client.cancel(outcome.executionId, reason);

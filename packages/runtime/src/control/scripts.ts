@@ -175,9 +175,9 @@ export type CancelOutcome =
 export async function cancelRunScript(
   store: HotStore,
   keys: ControlKeys,
-  a: { runId: string; reason: string },
+  a: { runId: string; reason: string; requestedBy: string },
 ): Promise<CancelOutcome> {
-  const reply = await call(store, keys, "queueCancel", [a.runId, a.reason]);
+  const reply = await call(store, keys, "queueCancel", [a.runId, a.reason, a.requestedBy]);
   if (reply[0] === "CANCELLED") return { kind: "cancelled", executionId: String(reply[1]) };
   if (reply[0] === "RUNNING") return { kind: "running", executionId: String(reply[1]) };
   if (reply[0] === "TERMINAL") return { kind: "terminal", status: reply[1] as RunStatus };

@@ -113,7 +113,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: "POST",
     pattern: "/runs/:id/cancel",
-    handler: async (ctx) => ok(await ctx.control.queue.cancel(ctx.params.id!, await reasonOf(ctx))),
+    handler: async (ctx) =>
+      ok(
+        await ctx.control.queue.cancel(
+          ctx.params.id!,
+          (await reasonOf(ctx)) ?? "cancelled",
+          "http",
+        ),
+      ),
   },
   {
     method: "GET",
