@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RuntimeInstance } from "../../packages/runtime/src/control/index.js";
 import { type HttpServer, startHttpServer } from "../../packages/runtime/src/http/index.js";
+import { testIr } from "../runtime/helpers/ir.js";
 import { startTestRedis, type TestRedis } from "../runtime/helpers/redis.js";
-import { type Deployment, deployment, echoIr, runReaches, sleepIr } from "./helpers.js";
+import { type Deployment, deployment, echoIr, runReaches, sleepIr, until } from "./helpers.js";
 
 const TOKEN = "test-token-123";
 let redis: TestRedis;
@@ -152,5 +153,59 @@ describe("http adapter", () => {
     });
     const rest = await readSse(resumed);
     expect(rest.map((m) => m.id)).toEqual(messages.slice(2).map((m) => m.id));
+  });
+
+  it("pauses and resumes an execution, and answers a human-input step", async () => {
+    const ir = testIr(
+      [
+        { id: "s", type: "test.sleep", inputs: { ms: 300 } },
+        { id: "ask", type: "ordo.human-input", deps: ["s"], inputs: { prompt: "ok?" } },
+        { id: "b", deps: ["ask"], inputs: { value: { $ref: "steps.ask.output.response" } } },
+      ],
+      { name: "paused-hitl", output: { answer: { $ref: "steps.b.output.value" } } },
+    );
+    const created = await call("POST", "/runs", { pipeline: ir, input: {} });
+    const id = created.body.executionId as string;
+    await runReaches(d.control, created.body.runId as string, "running");
+    const paused = await call("POST", `/executions/${id}/pause`, { reason: "incident" });
+    expect(paused.status).toBe(200);
+    expect(["pausing", "paused"]).toContain(paused.body.state);
+    await until(async () => {
+      const state = (await call("GET", `/executions/${id}`)).body;
+      return state.control === "paused" ? state : undefined;
+    }, "the execution to be paused");
+    const steps = (await call("GET", `/executions/${id}`)).body.steps as Record<
+      string,
+      { status: string }
+    >;
+    expect(steps.s?.status).toBe("completed");
+    expect(steps.ask?.status).not.toBe("waiting"); // paused: not reached
+    const resumed = await call("POST", `/executions/${id}/resume`);
+    expect(resumed.body).toMatchObject({ resumed: true });
+    await until(async () => {
+      const state = (await call("GET", `/executions/${id}`)).body;
+      const ask = (state.steps as Record<string, { status: string }>).ask;
+      return ask?.status === "waiting" ? true : undefined;
+    }, "the human-input step to wait");
+    const wrong = await call("POST", `/executions/${id}/input`, { stepId: "nope", value: 1 });
+    expect([wrong.status, (wrong.body.error as { code: string }).code]).toEqual([
+      404,
+      "STEP_NOT_FOUND",
+    ]);
+    const missing = await call("POST", `/executions/${id}/input`, { stepId: "ask" });
+    expect(missing.status).toBe(400);
+    const answered = await call("POST", `/executions/${id}/input`, {
+      stepId: "ask",
+      value: { approved: true },
+      respondedBy: "web",
+    });
+    expect(answered.body).toEqual({ accepted: true });
+    const again = await call("POST", `/executions/${id}/input`, { stepId: "ask", value: {} });
+    expect([again.status, (again.body.error as { code: string }).code]).toEqual([
+      409,
+      "INPUT_NOT_AWAITED",
+    ]);
+    await runReaches(d.control, created.body.runId as string, "completed");
+    expect(await d.control.executions.result(id)).toEqual({ answer: { approved: true } });
   });
 });

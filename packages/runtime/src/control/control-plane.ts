@@ -6,6 +6,11 @@
 import { type JsonValue, OrdoError } from "@ordo/core";
 import type { DurableStore } from "../durable/types.js";
 import { type Client, createClient } from "../engine/client.js";
+import type {
+  ControlOptions,
+  PauseResult,
+  SubmitInputOptions,
+} from "../engine/execution-control.js";
 import type { ExecutionState } from "../engine/handle.js";
 import type { HotLedgerEvent } from "../engine/ledger.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
@@ -66,6 +71,17 @@ export interface SubmitResult {
 export interface ExecutionControl {
   status(executionId: string): Promise<ExecutionState>;
   cancel(executionId: string, reason?: string): Promise<void>;
+  /** Pauses: nothing new is claimed, running steps finish (see `client.pause`). */
+  pause(executionId: string, options?: ControlOptions): Promise<PauseResult>;
+  /** Resumes a paused execution; the number of steps made ready again (see `client.resume`). */
+  resume(executionId: string, options?: ControlOptions): Promise<number>;
+  /** Answers a waiting human-input step, once (see `client.submitInput`). */
+  submitInput(
+    executionId: string,
+    stepId: string,
+    value: JsonValue,
+    options?: SubmitInputOptions,
+  ): Promise<void>;
   /**
    * Ledger events in seq order (ends after the terminal event unless `untilFinished: false`, or
    * when `signal` aborts). Throws `EXECUTION_NOT_FOUND`.
@@ -155,6 +171,9 @@ export function createControlPlane(options: ControlPlaneOptions = {}): ControlPl
     executions: {
       status: (id) => client.status(id),
       cancel: (id, reason) => client.cancel(id, reason),
+      pause: (id, o) => client.pause(id, o),
+      resume: (id, o) => client.resume(id, o),
+      submitInput: (id, stepId, value, o) => client.submitInput(id, stepId, value, o),
       events: (id, eventOptions) => followExecution(store, keyspace, id, eventOptions),
       result: (id, resultOptions) => client.handle<JsonValue>(id).result(resultOptions),
     },

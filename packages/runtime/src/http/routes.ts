@@ -228,6 +228,43 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
+    method: "POST",
+    pattern: "/executions/:id/pause",
+    handler: async (ctx) => {
+      const reason = await reasonOf(ctx);
+      const options = { requestedBy: "http", ...(reason === undefined ? {} : { reason }) };
+      return ok(await ctx.control.executions.pause(ctx.params.id!, options));
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/executions/:id/resume",
+    handler: async (ctx) => {
+      const reason = await reasonOf(ctx);
+      const options = { requestedBy: "http", ...(reason === undefined ? {} : { reason }) };
+      const madeReady = await ctx.control.executions.resume(ctx.params.id!, options);
+      return ok({ resumed: true, madeReady });
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/executions/:id/input",
+    handler: async (ctx) => {
+      const body = await ctx.body();
+      const stepId = str(body.stepId, "stepId");
+      if (stepId === undefined) throw new OrdoError("USAGE", "'stepId' is required.");
+      if (!("value" in body)) throw new OrdoError("USAGE", "'value' (the answer) is required.");
+      const respondedBy = str(body.respondedBy, "respondedBy");
+      await ctx.control.executions.submitInput(
+        ctx.params.id!,
+        stepId,
+        body.value as JsonValue,
+        respondedBy === undefined ? {} : { respondedBy },
+      );
+      return ok({ accepted: true });
+    },
+  },
+  {
     method: "GET",
     pattern: "/executions/:id/audit",
     handler: async ({ control, params }) => ok(await control.replay.audit(params.id!)),
