@@ -208,4 +208,38 @@ describe("http adapter", () => {
     await runReaches(d.control, created.body.runId as string, "completed");
     expect(await d.control.executions.result(id)).toEqual({ answer: { approved: true } });
   });
+
+  it("stops following an execution as soon as the reader aborts (SSE client gone)", async () => {
+    const created = await call("POST", "/runs", { pipeline: echoIr, input: { text: "f" } });
+    await runReaches(d.control, created.body.runId as string, "completed");
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      const events = d.control.executions.events(created.body.executionId as string, {
+        untilFinished: false,
+        pollMs: 10_000, // caught up, it would sleep 10 s: only the abort ends it early
+        signal: abort.signal,
+      });
+      for await (const e of events) seen.push(e.type);
+    })();
+    await until(async () => (seen.includes("execution.completed") ? true : undefined), "events");
+    const started = Date.now();
+    abort.abort();
+    await reading;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const res = await fetch(`${http.url}/executions/${created.body.executionId}/events?follow=1`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain(": ordo execution events");
+    await reader.cancel();
+    await until(
+      () =>
+        new Promise<true | undefined>((resolve) =>
+          http.server.getConnections((_, n) => resolve(n === 0 ? true : undefined)),
+        ),
+      "the SSE connection to close",
+    );
+  });
 });
