@@ -14,6 +14,7 @@ import type {
 import type { ExecutionState } from "../engine/handle.js";
 import type { HotLedgerEvent } from "../engine/ledger.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
+import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
 import {
   type AdmissionDecision,
@@ -28,7 +29,7 @@ import {
   type RuntimeInstanceOptions,
   startRuntimeInstance,
 } from "./instance.js";
-import { controlKeys } from "./keys.js";
+import { type ControlKeys, controlKeys } from "./keys.js";
 import { RunQueue, type RunRequest } from "./queue.js";
 import { InstanceRegistry } from "./registry.js";
 import { type ReplayControl, replayControl } from "./replay.js";
@@ -131,106 +132,125 @@ export interface ControlPlane {
  * ```
  */
 export function createControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
+  const p = openParts(options);
+  return {
+    queue: p.queue,
+    instances: p.instances,
+    replay: replayControl({
+      durable: options.durable,
+      connection: options.connection,
+      prefix: p.keyspace.prefix,
+      partitions: p.keyspace.partitions,
+    }),
+    executions: executionControl(p),
+    admit: (request) => admitWith(p, request),
+    submit: (request) => submitWith(p, request),
+    scaleRequests: (o = {}) => readScaleRequests(p.store, p.keys, o),
+    scaling: () => scalingMetrics(p.queue, p.instances),
+    startInstance: (instanceOptions = {}) => startInstanceWith(p, instanceOptions),
+    async close() {
+      for (const instance of [...p.started]) await instance.close().catch(() => {});
+      if (p.ownClient) await p.client.close();
+      await p.store.close();
+    },
+  };
+}
+
+/** What the facade's methods share. */
+interface Parts {
+  readonly options: ControlPlaneOptions;
+  readonly store: HotStore;
+  readonly keys: ControlKeys;
+  readonly keyspace: Keyspace;
+  readonly client: Client;
+  /** The client was created here (and is closed by `close()`). */
+  readonly ownClient: boolean;
+  readonly queue: RunQueue;
+  readonly instances: InstanceRegistry;
+  /** Instances started through this control plane and not closed yet. */
+  readonly started: Set<RuntimeInstance>;
+}
+
+function openParts(options: ControlPlaneOptions): Parts {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
   const store = openHotStore(options.connection);
-  const keys = controlKeys(options.prefix ?? DEFAULT_PREFIX);
-  const keyspace = new Keyspace(
-    options.prefix ?? DEFAULT_PREFIX,
-    options.partitions ?? DEFAULT_PARTITIONS,
-  );
-  const ownClient = options.client === undefined;
+  const keys = controlKeys(prefix);
   const client =
     options.client ??
     createClient({
       ...(options.connection === undefined ? {} : { connection: options.connection }),
-      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      prefix,
       ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
     });
-  const queue = new RunQueue(store, keys, client, {
-    claimTtlMs: options.claimTtlMs ?? 30_000,
-    targetHoldMs: options.targetHoldMs ?? 5_000,
-  });
-  const staleAfterMs = options.staleAfterMs ?? 15_000;
-  const instances = new InstanceRegistry(store, keys, staleAfterMs);
-  const admissionOptions = options.admission ?? {};
-  const started = new Set<RuntimeInstance>();
-
-  const admit = async (request: AdmissionRequest = {}): Promise<AdmissionDecision> => {
-    const [list, stats] = await Promise.all([instances.list(), queue.stats()]);
-    return decideAdmission(request, list, { queued: stats.queued }, admissionOptions);
-  };
-
   return {
-    queue,
-    instances,
-    replay: replayControl({
-      durable: options.durable,
-      connection: options.connection,
-      prefix: options.prefix ?? DEFAULT_PREFIX,
-      partitions: options.partitions ?? DEFAULT_PARTITIONS,
+    options,
+    store,
+    keys,
+    keyspace: new Keyspace(prefix, options.partitions ?? DEFAULT_PARTITIONS),
+    client,
+    ownClient: options.client === undefined,
+    queue: new RunQueue(store, keys, client, {
+      claimTtlMs: options.claimTtlMs ?? 30_000,
+      targetHoldMs: options.targetHoldMs ?? 5_000,
     }),
-    executions: {
-      status: (id) => client.status(id),
-      cancel: (id, reason) => client.cancel(id, reason),
-      pause: (id, o) => client.pause(id, o),
-      resume: (id, o) => client.resume(id, o),
-      submitInput: (id, stepId, value, o) => client.submitInput(id, stepId, value, o),
-      events: (id, eventOptions) => followExecution(store, keyspace, id, eventOptions),
-      result: (id, resultOptions) => client.handle<JsonValue>(id).result(resultOptions),
-    },
-    admit,
-    async submit(request) {
-      const decision = await admit(
-        request.instanceId === undefined ? {} : { instanceId: request.instanceId },
-      );
-      if (decision.kind === "reject") {
-        throw new OrdoError("ADMISSION_REJECTED", `Run rejected: ${decision.reason}.`, {
-          retryable: true,
-          details: { decision: { ...decision } },
-        });
-      }
-      const maxQueued = admissionOptions.maxQueuedRuns ?? 0;
-      const run = await queue.enqueue(request, decision, maxQueued);
-      return { runId: run.runId, executionId: run.executionId, decision };
-    },
-    scaleRequests: (o = {}) => readScaleRequests(store, keys, o),
-    scaling: () => scalingMetrics(queue, instances),
-    async startInstance(instanceOptions = {}) {
-      const instance = await startRuntimeInstance(
-        {
-          registry: instances,
-          queue,
-          makeDispatcher: (instanceId) =>
-            new Dispatcher({
-              store,
-              keys,
-              queue,
-              client,
-              instanceId,
-              claimTtlMs: instanceOptions.claimTtlMs ?? options.claimTtlMs ?? 30_000,
-              idleWaitMs: instanceOptions.idleWaitMs ?? 500,
-              ...(instanceOptions.onError === undefined
-                ? {}
-                : { onError: instanceOptions.onError }),
-            }),
-        },
-        instanceOptions,
-      );
-      started.add(instance);
-      const close = instance.close.bind(instance);
-      return {
-        ...instance,
-        record: instance.record,
-        drain: instance.drain,
-        async close(closeOptions) {
-          started.delete(instance);
-          await close(closeOptions);
-        },
-      };
-    },
-    async close() {
-      for (const instance of [...started]) await instance.close().catch(() => {});
-      if (ownClient) await client.close();
-      await store.close();
+    instances: new InstanceRegistry(store, keys, options.staleAfterMs ?? 15_000),
+    started: new Set(),
+  };
+}
+
+function executionControl({ client, store, keyspace }: Parts): ExecutionControl {
+  return {
+    status: (id) => client.status(id),
+    cancel: (id, reason) => client.cancel(id, reason),
+    pause: (id, o) => client.pause(id, o),
+    resume: (id, o) => client.resume(id, o),
+    submitInput: (id, stepId, value, o) => client.submitInput(id, stepId, value, o),
+    events: (id, eventOptions) => followExecution(store, keyspace, id, eventOptions),
+    result: (id, resultOptions) => client.handle<JsonValue>(id).result(resultOptions),
+  };
+}
+
+async function admitWith(p: Parts, request: AdmissionRequest = {}): Promise<AdmissionDecision> {
+  const [list, stats] = await Promise.all([p.instances.list(), p.queue.stats()]);
+  return decideAdmission(request, list, { queued: stats.queued }, p.options.admission ?? {});
+}
+
+async function submitWith(p: Parts, request: RunRequest): Promise<SubmitResult> {
+  const wanted = request.instanceId === undefined ? {} : { instanceId: request.instanceId };
+  const decision = await admitWith(p, wanted);
+  if (decision.kind === "reject") {
+    throw new OrdoError("ADMISSION_REJECTED", `Run rejected: ${decision.reason}.`, {
+      retryable: true,
+      details: { decision: { ...decision } },
+    });
+  }
+  const maxQueued = p.options.admission?.maxQueuedRuns ?? 0;
+  const run = await p.queue.enqueue(request, decision, maxQueued);
+  return { runId: run.runId, executionId: run.executionId, decision };
+}
+
+async function startInstanceWith(p: Parts, o: RuntimeInstanceOptions): Promise<RuntimeInstance> {
+  const makeDispatcher = (instanceId: string) =>
+    new Dispatcher({
+      store: p.store,
+      keys: p.keys,
+      queue: p.queue,
+      client: p.client,
+      instanceId,
+      claimTtlMs: o.claimTtlMs ?? p.options.claimTtlMs ?? 30_000,
+      idleWaitMs: o.idleWaitMs ?? 500,
+      ...(o.onError === undefined ? {} : { onError: o.onError }),
+    });
+  const instance = await startRuntimeInstance(
+    { registry: p.instances, queue: p.queue, makeDispatcher },
+    o,
+  );
+  p.started.add(instance);
+  return {
+    ...instance,
+    async close(closeOptions) {
+      p.started.delete(instance);
+      await instance.close(closeOptions);
     },
   };
 }
