@@ -150,6 +150,54 @@ const PROBES: readonly Probe[] = [
     keys: ["n"],
     args: ["x\u0000y"],
   },
+  // The embedded host's fast bridge and its fallbacks (see lua/wasm-lua-host.ts)
+  {
+    name: "bridge: scalar replies",
+    script:
+      "local s = redis.call('SET', KEYS[1], ''); local e = redis.call('GET', KEYS[1])" +
+      "; local big = string.rep('ab', 100); redis.call('SET', KEYS[2], big)" +
+      "; local mid = string.rep('x', 30); redis.call('HSET', KEYS[3], mid, mid)" +
+      "; return {type(s), s.ok, e, #e, redis.call('GET', KEYS[2]) == big, redis.call('HGET', KEYS[3], mid)," +
+      " type(redis.call('GET', KEYS[4])), redis.call('EXISTS', KEYS[4])}",
+    keys: ["e", "big", "h", "none"],
+  },
+  {
+    name: "bridge: integers around the fast range",
+    script:
+      "return {redis.call('INCRBY', KEYS[1], 1073741823), redis.call('INCRBY', KEYS[1], 1)," +
+      " redis.call('INCRBY', KEYS[2], -1073741823), redis.call('DECRBY', KEYS[2], 1)," +
+      " redis.call('INCRBY', KEYS[3], 1099511627776), redis.call('DECRBY', KEYS[3], 2199023255552)}",
+    keys: ["a", "b", "c"],
+  },
+  {
+    name: "bridge: number arguments",
+    script:
+      "local v = {1/0, -1/0, 2^63, -2^62, 123456789012345678, 0.1 + 0.2, -(0.0), 1e-300, 2^53 + 2}" +
+      "; for i, x in ipairs(v) do redis.call('RPUSH', KEYS[1], x) end" +
+      "; return redis.call('LRANGE', KEYS[1], 0, -1)",
+    keys: ["l"],
+  },
+  {
+    name: "bridge: redis.call inside a coroutine",
+    script:
+      "local co = coroutine.create(function(k) redis.call('SET', k, 'co'); return redis.call('GET', k) end)" +
+      "; local ok, v = coroutine.resume(co, KEYS[1]); return {tostring(ok), v, redis.call('GET', KEYS[1])}",
+    keys: ["co"],
+  },
+  {
+    name: "bridge: many keys and args",
+    script: "return {#KEYS, KEYS[1], KEYS[40], #ARGV, ARGV[1], ARGV[3]}",
+    keys: Array.from({ length: 40 }, (_, i) => `k${i + 1}`),
+    args: ["a1", "a2", "a3"],
+  },
+  {
+    name: "bridge: pcall of errors and statuses",
+    script:
+      "redis.call('SET', KEYS[1], 'x'); local e = redis.pcall('INCR', KEYS[1]); local w = redis.pcall('NOPE')" +
+      "; local n = redis.pcall('GET', nil); local st = redis.pcall('SET', KEYS[2], 'y')" +
+      "; return {e.err, w.err, n.err, st.ok, redis.pcall('GET', KEYS[2])}",
+    keys: ["s", "t"],
+  },
   {
     name: "KEYS/ARGV types",
     script: "return {type(KEYS), #KEYS, type(ARGV), #ARGV, type(ARGV[1]), ARGV[1], KEYS[2]}",

@@ -54,12 +54,8 @@ local function answer(n)
   return (decode(read(n), 1))
 end
 
-local function fmtnum(n)
-  if n == floor(n) and n > -9.2233720368547758e18 and n < 9.2233720368547758e18 then
-    return format('%.0f', n)
-  end
-  return format('%.17g', n)
-end
+-- Redis 7.0 passes number arguments as %.17g (1e17 and up in exponent form).
+local function fmtnum(n) return format('%.17g', n) end
 
 local function request(op, args, n)
   local parts = { op }
@@ -85,13 +81,47 @@ local function rcall(op, ...)
   return answer(exec(req))
 end
 
-local redis = {}
-function redis.call(...)
-  local r = rcall('C', ...)
-  if type(r) == 'table' and r.err ~= nil then error(r, 0) end
-  return r
+-- The fast bridge (wasm-lua-host.ts): JS reads the arguments straight off this C call's stack
+-- and answers in os.execute's return value: even = an integer times 2, 1 = bulk string in
+-- box.v, 3 = nil, 5 = error in box.v, 7 = status in box.v, 9 = retry over the string protocol,
+-- 11 + 2n = an n-byte answer staged on stdin. On only if JS reads a probe's arguments right.
+local box = {}
+local fast = exec('p', box, 'a\0b', 1.5, true) == 1 and box.v == 'ok'
+
+local function slowcall(r, ...)
+  if r == 7 then return { ok = box.v } end
+  if r == 9 then return rcall('C', ...) end
+  return answer((r - 11) / 2)
 end
-function redis.pcall(...) return rcall('C', ...) end
+
+local redis = {}
+if fast then
+  function redis.call(...)
+    local r = exec('c', box, ...)
+    if r % 2 == 0 then return r / 2 end
+    if r == 1 then return box.v end
+    if r == 3 then return false end
+    if r == 5 then error({ err = box.v }, 0) end
+    r = slowcall(r, ...)
+    if type(r) == 'table' and r.err ~= nil then error(r, 0) end
+    return r
+  end
+  function redis.pcall(...)
+    local r = exec('c', box, ...)
+    if r % 2 == 0 then return r / 2 end
+    if r == 1 then return box.v end
+    if r == 3 then return false end
+    if r == 5 then return { err = box.v } end
+    return slowcall(r, ...)
+  end
+else
+  function redis.call(...)
+    local r = rcall('C', ...)
+    if type(r) == 'table' and r.err ~= nil then error(r, 0) end
+    return r
+  end
+  function redis.pcall(...) return rcall('C', ...) end
+end
 function redis.sha1hex(s)
   if type(s) ~= 'string' and type(s) ~= 'number' then
     error('wrong number of arguments', 2)
@@ -238,8 +268,17 @@ local function finish(ok, v)
   end
 end
 
--- One entry point per host call: fetch the job, run it, post the result.
-rawset(_G, '__ordo_run', function()
+-- One entry point per host call: run the job, post the result. The host pushes a script run's
+-- sha, key count, keys and args as arguments; else (loads, NUL bytes) the job is fetched.
+rawset(_G, '__ordo_run', function(sha, nkeys, ...)
+  if sha ~= nil then
+    local fn = scripts[sha]
+    if fn == nil then exec(request('E', { 'NOSCRIPT No matching script. Please use EVAL.', '' }, 2)); return end
+    local all, nk = { ... }, tonumber(nkeys)
+    rawset(_G, 'KEYS', { unpack(all, 1, nk) })
+    rawset(_G, 'ARGV', { unpack(all, nk + 1, select('#', ...)) })
+    return finish(xpcall(fn, handler))
+  end
   local job = answer(exec('J'))
   local op, sha = job[1], job[2]
   if op == 'L' then

@@ -9,7 +9,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { ErrorReply, type Reply, StatusReply } from "../reply.js";
 import type { LuaCallbacks, LuaHost } from "./lua-host.js";
+import { formatArgNumber, LuaStack, T_BOOLEAN, T_NUMBER, T_STRING, T_TABLE } from "./lua-stack.js";
 import { PRELUDE_LUA } from "./prelude.js";
+import { encodeAnswer, lengthAt, parseResult } from "./wire.js";
 
 const require = createRequire(import.meta.url);
 const GLUE = "lua-wasm-bindings/dist/glue/glue-lua-5.1.5.js";
@@ -27,6 +29,11 @@ type Imports = Record<string, Record<string, (...args: number[]) => number>>;
 interface GlueModule {
   HEAPU8: Uint8Array;
   HEAP32: Int32Array;
+  HEAPF64: Float64Array;
+  _lua_gettop(L: number): number;
+  _lua_type(L: number, idx: number): number;
+  _lua_pushstring(L: number, s: number): void;
+  _lua_setfield(L: number, idx: number, name: number): void;
   cwrap(name: string, ret: string | null, args: string[]): (...args: unknown[]) => unknown;
   _luaL_newstate(): number;
   _luaL_openlibs(L: number): void;
@@ -50,66 +57,34 @@ function compiled(): object {
   return wasmModule;
 }
 
-/** Parses `<len>:` at `pos`; returns [len, position after the colon]. */
-function lengthAt(heap: Uint8Array, pos: number): [number, number] {
-  let n = 0;
-  let c = heap[pos] ?? 58;
-  while (c !== 58) {
-    n = n * 10 + (c - 48);
-    c = heap[++pos] ?? 58;
-  }
-  return [n, pos + 1];
-}
-
-/** Encodes a reply in the answer format the Lua side decodes. */
-export function encodeAnswer(reply: Reply, out: string[]): void {
-  if (typeof reply === "string") out.push(`$${reply.length}:`, reply);
-  else if (typeof reply === "number") out.push(`:${Math.trunc(reply)};`);
-  else if (reply === null) out.push("n");
-  else if (reply instanceof StatusReply) out.push(`+${reply.status.length}:`, reply.status);
-  else if (reply instanceof ErrorReply) out.push(`-${reply.message.length}:`, reply.message);
-  else {
-    out.push(`*${reply.length}:`);
-    for (const item of reply) encodeAnswer(item, out);
-  }
-}
-
-/** Parses the `D` (done) payload of a finished script into a reply. */
-function parseResult(s: string, pos: number): [Reply, number] {
-  const t = s[pos];
-  if (t === "n") return [null, pos + 1];
-  if (t === ":") {
-    const end = s.indexOf(";", pos);
-    return [Number(s.slice(pos + 1, end)), end + 1];
-  }
-  const colon = s.indexOf(":", pos);
-  const n = Number(s.slice(pos + 1, colon));
-  if (t === "*") {
-    const items: Reply[] = [];
-    let at = colon + 1;
-    for (let i = 0; i < n; i++) {
-      const [item, next] = parseResult(s, at);
-      items.push(item);
-      at = next;
-    }
-    return [items, at];
-  }
-  const body = s.slice(colon + 1, colon + 1 + n);
-  const value = t === "$" ? body : t === "+" ? new StatusReply(body) : new ErrorReply(body);
-  return [value, colon + 1 + n];
-}
+/** Codes of the fast bridge's `os.execute` return value (prelude.ts decodes them). */
+const FAST_NIL = 3;
+const FAST_BULK = 1;
+const FAST_ERROR = 5;
+const FAST_STATUS = 7;
+/** Retry over the string protocol (an argument JS cannot read, e.g. NaN, or a coroutine). */
+const FAST_FALLBACK = 9;
+/** `11 + 2 * byteLength`: an encoded answer is staged on stdin. Even values are integers x2. */
+const FAST_STAGED = 11;
+const FAST_INT_LIMIT = 0x40000000;
+const NO_JOB = (): Reply => null;
 
 /** A Lua 5.1 VM in WASM with Redis's scripting environment. */
 export class WasmLuaHost implements LuaHost {
   private readonly glue: GlueModule;
   private readonly state: number;
-  /** `"__ordo_run\0"` in WASM memory, so invoking a script marshals no string. */
+  private readonly stack: LuaStack;
+  /** `"__ordo_run"` and `"v"` in WASM memory, so calls marshal no key string. */
   private readonly runName: number;
+  private readonly boxKey: number;
+  /** The bridge's reply box (a Lua table) as seen by the probe; 0 = fast bridge off. */
+  private box = 0;
   private readonly defined = new Set<string>();
   /** Bytes JS owes Lua's stdin (latin1), and how far Lua has read them. */
   private pending = "";
   private pendingAt = 0;
-  private job: Reply = null;
+  /** The job for a `J` request (built only when the string protocol needs it). */
+  private job: () => Reply = NO_JOB;
   private result: Reply = null;
   private callbacks: LuaCallbacks | undefined;
   private sha = "";
@@ -117,7 +92,9 @@ export class WasmLuaHost implements LuaHost {
   constructor() {
     this.glue = this.instantiate();
     this.runName = this.cString("__ordo_run");
+    this.boxKey = this.cString("v");
     this.state = this.glue._luaL_newstate();
+    this.stack = new LuaStack(this.glue, this.state);
     this.glue._luaL_openlibs(this.state);
     const load = this.glue.cwrap("luaL_loadbuffer", "number", [
       "number",
@@ -175,26 +152,29 @@ export class WasmLuaHost implements LuaHost {
 
   /** Reads the request at `ptr` as [op, ...binary args]. */
   private readRequest(ptr: number): [string, string[]] {
-    const heap = this.glue.HEAPU8;
+    const heap = this.stack.heap();
     const op = String.fromCharCode(heap[ptr] ?? 0);
     const args: string[] = [];
     let pos = ptr + 1;
-    const buffer = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
     while (heap[pos] !== 0) {
       const [n, start] = lengthAt(heap, pos);
-      args.push(buffer.toString("latin1", start, start + n));
+      args.push(heap.toString("latin1", start, start + n));
       pos = start + n;
     }
     return [op, args];
   }
 
-  /** Lua called `os.execute(request)`: act, stage the answer, return its byte length. */
+  /** Lua called `os.execute(request, ...)`: act, stage the answer, return its code/length. */
   private onRequest(ptr: number): number {
-    const [op, args] = this.readRequest(ptr);
+    this.stack.refresh();
+    const op = this.glue.HEAPU8[ptr];
+    if (op === 99 /* c */) return this.fastCall();
+    if (op === 112 /* p */) return this.probe();
+    const [name, args] = this.readRequest(ptr);
     let answer: Reply;
-    switch (op) {
+    switch (name) {
       case "J":
-        answer = this.job;
+        answer = this.job();
         break;
       case "C":
         answer = this.callbacks ? this.callbacks.call(args) : new ErrorReply("ERR no script");
@@ -211,11 +191,96 @@ export class WasmLuaHost implements LuaHost {
       default:
         return 0;
     }
+    this.stage(answer);
+    return this.pending.length;
+  }
+
+  private stage(answer: Reply): void {
     const out: string[] = [];
     encodeAnswer(answer, out);
     this.pending = out.join("");
     this.pendingAt = 0;
-    return this.pending.length;
+  }
+
+  /**
+   * The layout check behind the fast bridge: the prelude calls
+   * `os.execute('p', box, 'a\0b', 1.5, true)`; when what we read off the stack agrees with the
+   * C API, remember the box and answer 1 with `box.v = 'ok'` (the prelude checks both).
+   */
+  private probe(): number {
+    const { glue, state: L, stack } = this;
+    const expected = [T_STRING, T_TABLE, T_STRING, T_NUMBER, T_BOOLEAN];
+    if (stack.frameSize() !== 5 || glue._lua_gettop(L) !== 5) return 0;
+    for (let i = 1; i <= 5; i++) {
+      if (
+        stack.typeAt(stack.slot(i)) !== expected[i - 1] ||
+        glue._lua_type(L, i) !== expected[i - 1]
+      )
+        return 0;
+    }
+    const ok =
+      stack.stringAt(stack.slot(3)) === "a\u0000b" &&
+      stack.numberAt(stack.slot(4)) === 1.5 &&
+      stack.wordAt(stack.slot(5)) === 1;
+    if (!ok) return 0;
+    this.box = stack.wordAt(stack.slot(2));
+    return this.setBox("ok") ? 1 : 0;
+  }
+
+  /** `box.v = text` on the running frame (arg 2 is the box); false if `text` holds a NUL. */
+  private setBox(text: string): boolean {
+    if (!this.stack.pushString(text)) return false;
+    this.glue._lua_setfield(this.state, 2, this.boxKey);
+    this.stack.refresh();
+    return true;
+  }
+
+  /** `redis.call` over the fast bridge: arguments from the stack, a coded answer. */
+  private fastCall(): number {
+    const stack = this.stack;
+    const n = stack.frameSize();
+    const boxSlot = stack.slot(2);
+    // Only our own frame qualifies: inside a coroutine the main state's base is elsewhere.
+    if (n < 2 || stack.typeAt(boxSlot) !== T_TABLE || stack.wordAt(boxSlot) !== this.box) {
+      return FAST_FALLBACK;
+    }
+    if (n === 2) {
+      return this.fastAnswer(
+        new ErrorReply("ERR Please specify at least one argument for this redis lib call"),
+      );
+    }
+    const args = new Array<string>(n - 2);
+    for (let i = 3, slot = stack.slot(3); i <= n; i++, slot += 16) {
+      const type = stack.typeAt(slot);
+      if (type === T_STRING) args[i - 3] = stack.stringAt(slot);
+      else if (type === T_NUMBER) {
+        const text = formatArgNumber(stack.numberAt(slot));
+        if (text === undefined) return FAST_FALLBACK;
+        args[i - 3] = text;
+      } else {
+        return this.fastAnswer(
+          new ErrorReply("ERR Lua redis lib command arguments must be strings or integers"),
+        );
+      }
+    }
+    const reply = this.callbacks ? this.callbacks.call(args) : new ErrorReply("ERR no script");
+    return this.fastAnswer(reply);
+  }
+
+  private fastAnswer(reply: Reply): number {
+    if (typeof reply === "number") {
+      const n = Math.trunc(reply);
+      if (n > -FAST_INT_LIMIT && n < FAST_INT_LIMIT) return n * 2;
+    } else if (reply === null) return FAST_NIL;
+    else if (typeof reply === "string") {
+      if (this.setBox(reply)) return FAST_BULK;
+    } else if (reply instanceof ErrorReply) {
+      if (this.setBox(reply.message)) return FAST_ERROR;
+    } else if (reply instanceof StatusReply) {
+      if (this.setBox(reply.status)) return FAST_STATUS;
+    }
+    this.stage(reply);
+    return FAST_STAGED + 2 * this.pending.length;
   }
 
   private errorResult(message: string, where: string): ErrorReply {
@@ -225,15 +290,15 @@ export class WasmLuaHost implements LuaHost {
 
   /** Lua's stdin wants bytes: copy what is staged into the iovecs. */
   private onRead(iov: number, iovcnt: number, pnum: number): number {
-    const heap = this.glue.HEAPU8;
+    this.stack.refresh();
     const words = this.glue.HEAP32;
-    const buffer = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+    const heap = this.stack.heap();
     let total = 0;
     for (let i = 0; i < iovcnt && this.pendingAt < this.pending.length; i++) {
       const ptr = words[(iov >> 2) + i * 2] ?? 0;
       const len = words[(iov >> 2) + i * 2 + 1] ?? 0;
       const take = Math.min(len, this.pending.length - this.pendingAt);
-      buffer.write(this.pending.slice(this.pendingAt, this.pendingAt + take), ptr, take, "latin1");
+      heap.write(this.pending.slice(this.pendingAt, this.pendingAt + take), ptr, take, "latin1");
       this.pendingAt += take;
       total += take;
     }
@@ -241,22 +306,49 @@ export class WasmLuaHost implements LuaHost {
     return 0;
   }
 
-  private invoke(job: Reply, callbacks?: LuaCallbacks): Reply {
+  /**
+   * Calls `__ordo_run`. With `args` (strings) they are pushed as its arguments when they fit
+   * the stack and hold no NUL; otherwise the prelude fetches `job` over the string protocol.
+   */
+  private invoke(job: () => Reply, callbacks?: LuaCallbacks, args?: readonly string[]): Reply {
+    const { glue, state: L } = this;
     this.job = job;
     this.callbacks = callbacks;
     this.result = null;
-    this.glue._lua_getfield(this.state, LUA_GLOBALSINDEX, this.runName);
-    const status = this.glue._lua_pcall(this.state, 0, 0, 0);
-    this.glue._lua_settop(this.state, 0);
+    glue._lua_getfield(L, LUA_GLOBALSINDEX, this.runName);
+    this.stack.refresh();
+    let pushed = 0;
+    if (args && this.box !== 0 && this.stack.room() > args.length + 2) {
+      for (const arg of args) {
+        if (!this.stack.pushString(arg)) break;
+        pushed++;
+      }
+      if (pushed < args.length) {
+        glue._lua_settop(L, -pushed - 1);
+        pushed = 0;
+      }
+    }
+    const status = glue._lua_pcall(L, pushed, 0, 0);
+    glue._lua_settop(L, 0);
     this.callbacks = undefined;
-    this.job = null;
+    this.job = NO_JOB;
     if (status !== 0) return new ErrorReply("ERR embedded Lua host failure");
     return this.result;
   }
 
+  /**
+   * Whether `redis.call` uses the fast bridge (arguments read off the Lua stack, scalar replies
+   * in place). False only if this WASM build's struct layout differs from what lua-stack.ts
+   * expects; scripts then still run, over the string protocol.
+   * @example new WasmLuaHost().fastBridge; // true
+   */
+  get fastBridge(): boolean {
+    return this.box !== 0;
+  }
+
   define(sha: string, source: string): string | undefined {
     this.sha = "";
-    const result = this.invoke(["L", sha, source]);
+    const result = this.invoke(() => ["L", sha, source]);
     if (result instanceof ErrorReply) return result.message;
     this.defined.add(sha);
     return undefined;
@@ -275,7 +367,8 @@ export class WasmLuaHost implements LuaHost {
     if (!this.defined.has(sha))
       return new ErrorReply("NOSCRIPT No matching script. Please use EVAL.");
     this.sha = sha;
-    return this.invoke(["X", sha, keys.length, ...keys, ...argv], callbacks);
+    const job = (): Reply => ["X", sha, keys.length, ...keys, ...argv];
+    return this.invoke(job, callbacks, [sha, String(keys.length), ...keys, ...argv]);
   }
 
   flush(): void {
