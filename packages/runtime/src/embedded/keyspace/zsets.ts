@@ -13,6 +13,8 @@ export function g17(n: number): string {
   if (n === Number.POSITIVE_INFINITY) return "inf";
   if (n === Number.NEGATIVE_INFINITY) return "-inf";
   if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  // Integers up to 2^53 print exactly in both (JS shortens larger ones, %.17g does not).
+  if (Number.isInteger(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER) return String(n);
   const [mantissa = "", expText = "0"] = n.toExponential(16).split("e");
   const exp = Number(expText);
   const strip = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);

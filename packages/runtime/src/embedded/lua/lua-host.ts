@@ -8,8 +8,11 @@ import type { Reply } from "../reply.js";
 
 /** What a host needs from the engine while a script runs. */
 export interface LuaCallbacks {
-  /** Executes one `redis.call`/`redis.pcall` command; errors come back as `ErrorReply`. */
-  call(args: string[]): Reply;
+  /**
+   * Executes one `redis.call`/`redis.pcall` command: `name` as the script spelled it, `args`
+   * after it (the callee may keep the array). Errors come back as `ErrorReply`.
+   */
+  call(name: string, args: string[]): Reply;
   /** SHA1 hex of a binary string (`redis.sha1hex`). */
   sha1hex(data: string): string;
 }

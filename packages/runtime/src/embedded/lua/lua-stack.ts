@@ -26,8 +26,10 @@ export const T_NUMBER = 3;
 export const T_STRING = 4;
 export const T_TABLE = 5;
 
-/** Strings up to this length are decoded by a loop; longer ones by Buffer (native). */
+/** Strings up to this length are decoded by a loop (V8 keeps them flat and short). */
 const SHORT = 24;
+/** Up to this length `String.fromCharCode.apply` (no Buffer call overhead, bounded arguments). */
+const LONG = 4096;
 
 /** The WASM exports and heap views the stack access needs. */
 export interface StackGlue {
@@ -125,7 +127,13 @@ export class LuaStack {
     const ts = this.i32[slot >> 2] as number;
     const len = this.i32[(ts + TSTRING_LEN) >> 2] as number;
     const start = ts + TSTRING_DATA;
-    if (len > SHORT) return this.bytes.toString("latin1", start, start + len);
+    if (len > SHORT) {
+      if (len > LONG) return this.bytes.toString("latin1", start, start + len);
+      return String.fromCharCode.apply(
+        null,
+        this.u8.subarray(start, start + len) as unknown as number[],
+      );
+    }
     const u8 = this.u8;
     let text = "";
     for (let i = start; i < start + len; i++) text += String.fromCharCode(u8[i] as number);

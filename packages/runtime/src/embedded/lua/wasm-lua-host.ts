@@ -177,7 +177,9 @@ export class WasmLuaHost implements LuaHost {
         answer = this.job();
         break;
       case "C":
-        answer = this.callbacks ? this.callbacks.call(args) : new ErrorReply("ERR no script");
+        answer = this.callbacks
+          ? this.callbacks.call(args[0] ?? "", args.slice(1))
+          : new ErrorReply("ERR no script");
         break;
       case "H":
         answer = this.callbacks?.sha1hex(args[0] ?? "") ?? "";
@@ -249,21 +251,26 @@ export class WasmLuaHost implements LuaHost {
         new ErrorReply("ERR Please specify at least one argument for this redis lib call"),
       );
     }
-    const args = new Array<string>(n - 2);
+    let name = "";
+    const args = new Array<string>(n - 3);
     for (let i = 3, slot = stack.slot(3); i <= n; i++, slot += 16) {
       const type = stack.typeAt(slot);
-      if (type === T_STRING) args[i - 3] = stack.stringAt(slot);
+      let text: string | undefined;
+      if (type === T_STRING) text = stack.stringAt(slot);
       else if (type === T_NUMBER) {
-        const text = formatArgNumber(stack.numberAt(slot));
+        text = formatArgNumber(stack.numberAt(slot));
         if (text === undefined) return FAST_FALLBACK;
-        args[i - 3] = text;
       } else {
         return this.fastAnswer(
           new ErrorReply("ERR Lua redis lib command arguments must be strings or integers"),
         );
       }
+      if (i === 3) name = text;
+      else args[i - 4] = text;
     }
-    const reply = this.callbacks ? this.callbacks.call(args) : new ErrorReply("ERR no script");
+    const reply = this.callbacks
+      ? this.callbacks.call(name, args)
+      : new ErrorReply("ERR no script");
     return this.fastAnswer(reply);
   }
 
