@@ -4,7 +4,7 @@
  * or script at a time, so scripts are atomic exactly as in Redis. Replies have ioredis's shapes.
  */
 import { createHash } from "node:crypto";
-import { execute, KEYSPACE_COMMANDS } from "./keyspace/commands.js";
+import { execute, executeCommand, KEYSPACE_COMMANDS } from "./keyspace/commands.js";
 import { Keyspace } from "./keyspace/keyspace.js";
 import type { LuaCallbacks, LuaHost } from "./lua/lua-host.js";
 import { WasmLuaHost } from "./lua/wasm-lua-host.js";
@@ -53,7 +53,7 @@ class Server {
   }
 
   readonly callbacks: LuaCallbacks = {
-    call: (args) => execute(this.ks, args, true),
+    call: (name, args) => executeCommand(this.ks, name, args, true),
     sha1hex: (data) => createHash("sha1").update(data, "latin1").digest("hex"),
   };
 
