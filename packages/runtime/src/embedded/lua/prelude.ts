@@ -82,10 +82,18 @@ local function rcall(op, ...)
 end
 
 -- The fast bridge (wasm-lua-host.ts): JS reads the arguments straight off this C call's stack
--- and answers in os.execute's return value: even = an integer times 2, 1 = bulk string in
--- box.v, 3 = nil, 5 = error in box.v, 7 = status in box.v, 9 = retry over the string protocol,
--- 11 + 2n = an n-byte answer staged on stdin. On only if JS reads a probe's arguments right.
+-- and answers in os.execute's return value: even = an integer times 2, 1 = bulk string (or
+-- flat array) in box.v, 3 = nil, 5 = error in box.v, 7 = status in box.v, 9 = retry over the
+-- string protocol, 11 + 2n = an n-byte answer staged on stdin. On only if JS reads a probe's
+-- arguments right.
 local box = {}
+-- Array replies of bulk strings: JS calls these with the items as arguments.
+function box.p(...) return { ... } end
+function box.q(...)
+  local t = { ... }
+  for i = 1, select('#', ...) do if t[i] == nil then t[i] = false end end
+  return t
+end
 local fast = exec('p', box, 'a\0b', 1.5, true) == 1 and box.v == 'ok'
 
 local function slowcall(r, ...)

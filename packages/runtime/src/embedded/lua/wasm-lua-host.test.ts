@@ -78,6 +78,27 @@ describe("WasmLuaHost fast bridge", () => {
     ]);
   });
 
+  it("gives the same array replies on both paths (flat, nils, nested, long, NUL)", async () => {
+    const redis = new EmbeddedRedis();
+    const [direct, slow] = (await redis.eval(
+      bothPaths(`
+        call('DEL', KEYS[1], KEYS[2], KEYS[3])
+        call('HSET', KEYS[1], 'a', '1', 'b', 'x\0y')
+        for i = 1, 70 do call('RPUSH', KEYS[2], 'item' .. i) end
+        call('XADD', KEYS[3], '1-1', 'f', 'v')
+        local m = call('HMGET', KEYS[1], 'a', 'nope', 'b')
+        return {m[1], tostring(m[2]), m[3], #call('LRANGE', KEYS[2], 0, -1),
+          call('LRANGE', KEYS[2], 68, -1), #call('LRANGE', 'none', 0, -1),
+          call('XRANGE', KEYS[3], '-', '+')[1][2][2]}`),
+      3,
+      "h",
+      "l",
+      "x",
+    )) as unknown[][];
+    expect(direct).toEqual(slow);
+    expect(direct).toEqual(["1", "false", "x\u0000y", 70, ["item69", "item70"], 0, "v"]);
+  });
+
   it("falls back for NaN arguments and NUL bytes in keys and args", async () => {
     const redis = new EmbeddedRedis();
     const text = (await redis.eval(

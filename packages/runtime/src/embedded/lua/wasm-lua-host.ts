@@ -34,6 +34,7 @@ interface GlueModule {
   _lua_type(L: number, idx: number): number;
   _lua_pushstring(L: number, s: number): void;
   _lua_setfield(L: number, idx: number, name: number): void;
+  _lua_call(L: number, nargs: number, nresults: number): void;
   cwrap(name: string, ret: string | null, args: string[]): (...args: unknown[]) => unknown;
   _luaL_newstate(): number;
   _luaL_openlibs(L: number): void;
@@ -68,6 +69,8 @@ const FAST_FALLBACK = 9;
 const FAST_STAGED = 11;
 const FAST_INT_LIMIT = 0x40000000;
 const NO_JOB = (): Reply => null;
+/** Longest flat array handed over by {@link WasmLuaHost.packArray} (longer ones are staged). */
+const PACK_LIMIT = 64;
 
 /** A Lua 5.1 VM in WASM with Redis's scripting environment. */
 export class WasmLuaHost implements LuaHost {
@@ -77,6 +80,9 @@ export class WasmLuaHost implements LuaHost {
   /** `"__ordo_run"` and `"v"` in WASM memory, so calls marshal no key string. */
   private readonly runName: number;
   private readonly boxKey: number;
+  /** `box.p(...)` packs strings into an array; `box.q(...)` also turns nils into false. */
+  private readonly packKey: number;
+  private readonly packNilKey: number;
   /** The bridge's reply box (a Lua table) as seen by the probe; 0 = fast bridge off. */
   private box = 0;
   private readonly defined = new Set<string>();
@@ -93,6 +99,8 @@ export class WasmLuaHost implements LuaHost {
     this.glue = this.instantiate();
     this.runName = this.cString("__ordo_run");
     this.boxKey = this.cString("v");
+    this.packKey = this.cString("p");
+    this.packNilKey = this.cString("q");
     this.state = this.glue._luaL_newstate();
     this.stack = new LuaStack(this.glue, this.state);
     this.glue._luaL_openlibs(this.state);
@@ -285,9 +293,39 @@ export class WasmLuaHost implements LuaHost {
       if (this.setBox(reply.message)) return FAST_ERROR;
     } else if (reply instanceof StatusReply) {
       if (this.setBox(reply.status)) return FAST_STATUS;
+    } else if (Array.isArray(reply) && reply.length <= PACK_LIMIT) {
+      if (this.packArray(reply)) return FAST_BULK;
     }
     this.stage(reply);
     return FAST_STAGED + 2 * this.pending.length;
+  }
+
+  /**
+   * `box.v = {...}` for a flat array of bulk strings and nils, built by calling the prelude's
+   * packer with the items pushed as arguments. False (stack untouched) for anything else.
+   */
+  private packArray(items: readonly Reply[]): boolean {
+    const { glue, state: L, stack } = this;
+    let nils = false;
+    for (const item of items) {
+      if (item === null) nils = true;
+      else if (typeof item !== "string") return false;
+    }
+    if (stack.room() <= items.length + 2) return false;
+    const top = glue._lua_gettop(L);
+    glue._lua_getfield(L, 2, nils ? this.packNilKey : this.packKey);
+    for (const item of items) {
+      if (item === null) glue._lua_settop(L, glue._lua_gettop(L) + 1);
+      else if (!stack.pushString(item as string)) {
+        glue._lua_settop(L, top);
+        stack.refresh();
+        return false;
+      }
+    }
+    glue._lua_call(L, items.length, 1);
+    glue._lua_setfield(L, 2, this.boxKey);
+    stack.refresh();
+    return true;
   }
 
   private errorResult(message: string, where: string): ErrorReply {
