@@ -45,10 +45,7 @@ describe("throttled batch", () => {
     expect(model.maxInFlight()).toBeGreaterThan(PROVIDER_LIMIT);
   }, 90_000);
 
-  // SKIPPED until the runtime enforces concurrency limits: workers do not acquire
-  // `throttle.provider` leases yet (the limit scripts are being built), so today the server sees
-  // up to 2 x 16 calls at once. Un-skip, do not loosen, when limits land.
-  test.skip(`under throttle.provider("local", ${PROVIDER_LIMIT}) the provider never sees more than ${PROVIDER_LIMIT} calls at once`, async () => {
+  test(`under throttle.provider("local", ${PROVIDER_LIMIT}) the provider never sees more than ${PROVIDER_LIMIT} calls at once`, async () => {
     const { results, tickets, model, chatRequests } = await runOnce(triage);
     expect(results).toHaveLength(TICKETS);
     expect(model.calls()).toBe(TICKETS * 2);
