@@ -3,7 +3,7 @@
  * so the example runs offline and deterministically: an extractive answerer. It reads the numbered
  * context the `compose` step produced (`[n] text`, sent by the llm step as a system message),
  * picks the fragment sharing the most words with the question, and answers with that fragment's
- * first sentence followed by its citation marker `[n]`. With a real provider the same pipeline
+ * sentence closest to the question followed by its citation marker `[n]`. With a real provider the same pipeline
  * runs unchanged: only the worker's provider list differs.
  */
 import type { ChatResponder, FakeChatMessage } from "@ordo/testing";
@@ -56,6 +56,9 @@ export const extractiveAnswerer: ChatResponder = (request) => {
       best = { ...fragment, overlap };
   }
   if (best === undefined) return "I could not find this in the handbook.";
-  const sentence = best.text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? best.text;
+  const sentences = best.text.match(/[^.!?]+[.!?]?/g)?.map((s) => s.trim()) ?? [best.text];
+  const overlap = (s: string) => new Set(contentWords(s).filter((w) => asked.has(w))).size;
+  // The sentence sharing most words with the question; the earliest one on a tie.
+  const sentence = sentences.reduce((a, b) => (overlap(b) > overlap(a) ? b : a));
   return `${sentence} [${best.marker}]`;
 };

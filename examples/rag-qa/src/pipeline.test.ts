@@ -1,15 +1,19 @@
 /**
  * The RAG example really runs: the handbook is embedded through the local OpenAI-compatible
- * server, each question goes retrieve -> compose -> answer -> cite -> approve on the embedded
- * runtime, and the answers must cite the page that holds the answer.
+ * server, each question goes retrieve -> compose -> answer -> cite on the embedded runtime, then
+ * waits in `approve` (human input) until the test answers with `submitInput`; the answers must
+ * cite the page that holds the answer.
  */
+
 import { createEmbeddedRuntime, type EmbeddedRuntime } from "@ordo/runtime";
+import { isOrdoError } from "@ordo/step";
 import { type OpenAiServer, startOpenAiServer } from "@ordo/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { handbook } from "./handbook.js";
 import { extractiveAnswerer } from "./model.js";
 import ragQa, { type RagQaAnswer, sampleQuestions } from "./pipeline.js";
 import { createRagQaPlugins } from "./plugins.js";
+import { awaitApprovalRequest } from "./review.js";
 
 let server: OpenAiServer;
 let ordo: EmbeddedRuntime;
@@ -34,15 +38,29 @@ describe("rag-qa pipeline", () => {
   });
 
   test.each(sampleQuestions)(
-    "'$question' is answered from $expect and approved",
+    "'$question' is answered from $expect, waits for approval, is approved",
     async ({ question, expect: page }) => {
       const run = await ordo.client.start<RagQaAnswer>(ragQa, { question });
+      const request = await awaitApprovalRequest(ordo.client, run.executionId);
+      expect(request).toMatchObject({ citations: [page], grounded: true });
+      // Parked: nothing after `approve`, the execution is still running.
+      const parked = await run.status();
+      expect(parked.status).toBe("running");
+      expect(parked.steps.approve?.status).toBe("waiting");
+
+      await ordo.client.submitInput(
+        run.executionId,
+        "approve",
+        { approved: true },
+        {
+          respondedBy: "ana",
+        },
+      );
       const result = await run.result({ timeoutMs: 20_000 });
-      expect(result.citations).toEqual([page]);
-      expect(result.approved).toBe(true);
-      // The answer is the cited page's first sentence, marked with that page's citation number.
+      expect(result).toMatchObject({ citations: [page], approved: true, reviewer: "ana" });
+      // The answer is a sentence of the cited page, marked with that page's citation number.
       expect(result.answer).toMatch(/ \[[1-3]\]$/);
-      expect(textOf(page).startsWith(result.answer.replace(/ \[\d\]$/, ""))).toBe(true);
+      expect(textOf(page)).toContain(result.answer.replace(/ \[\d\]$/, ""));
 
       const state = await run.status();
       expect(state.status).toBe("completed");
@@ -53,13 +71,26 @@ describe("rag-qa pipeline", () => {
     },
   );
 
-  test("a question the handbook does not answer cites nothing and is not approved", async () => {
+  test("an off-topic answer cites nothing; the reviewer rejects it; a malformed answer is refused", async () => {
     const run = await ordo.client.start<RagQaAnswer>(ragQa, {
       question: "What is the capital of Peru?",
     });
+    const request = await awaitApprovalRequest(ordo.client, run.executionId);
+    expect(request).toMatchObject({ citations: [], grounded: false });
+    const malformed = await ordo.client
+      .submitInput(run.executionId, "approve", { approved: "yes" })
+      .catch((e: unknown) => e);
+    expect(isOrdoError(malformed) && malformed.code).toBe("INPUT_INVALID");
+
+    await ordo.client.submitInput(run.executionId, "approve", {
+      approved: false,
+      note: "off-topic",
+    });
     const result = await run.result({ timeoutMs: 20_000 });
-    expect(result.citations).toEqual([]);
-    expect(result.approved).toBe(false);
-    expect(result.reason).toMatch(/cites no retrieved source/);
+    expect(result).toMatchObject({ citations: [], approved: false, note: "off-topic" });
+    const again = await ordo.client
+      .submitInput(run.executionId, "approve", { approved: true })
+      .catch((e: unknown) => e);
+    expect(isOrdoError(again) && again.code).toBe("INPUT_NOT_AWAITED");
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The RAG question-answering pipeline: retrieve handbook pages for a question, compose them into a
  * numbered context, answer with an LLM that cites `[n]`, resolve the citations to document ids,
- * and gate the answer on approval.
+ * and wait for a person to approve or reject the answer (`humanInput`: the execution parks in
+ * `waiting` until `client.submitInput(executionId, "approve", { approved, note })`).
  *
  * ```
  * retrieve ─ compose ─ answer ─ cite ─ approve
@@ -9,9 +10,9 @@
  *
  * Pure module: importing it runs no step code and opens no connection.
  */
-import { llm, pipeline, rag, retry, use } from "@ordo/sdk";
+import { humanInput, llm, pipeline, rag, retry, use } from "@ordo/sdk";
 import { z } from "zod";
-import { approve, cite } from "./steps.js";
+import { cite } from "./steps.js";
 
 /** Questions the demo asks, with the handbook page each answer must cite. */
 export const sampleQuestions = [
@@ -26,8 +27,17 @@ export interface RagQaAnswer {
   /** Ids of the handbook pages the answer cites. */
   readonly citations: string[];
   readonly approved: boolean;
-  readonly reason: string;
+  /** The reviewer's note, when they wrote one. */
+  readonly note?: string;
+  /** Who answered the approval step (`submitInput`'s `respondedBy`). */
+  readonly reviewer?: string;
 }
+
+/** What the reviewer answers to the `approve` step. */
+export const approvalSchema = z.object({
+  approved: z.boolean(),
+  note: z.string().optional(),
+});
 
 const SYSTEM = [
   "Answer the question from the numbered context only.",
@@ -70,15 +80,23 @@ export default pipeline({
   )
   .step(
     "approve",
-    use(approve, ($) => ({
-      answer: $.steps.answer.output.text,
-      citations: $.steps.cite.output.citations,
-      grounded: $.steps.cite.output.grounded,
-    })),
+    humanInput(
+      ($) => ({
+        prompt: $.template`Send this answer to "${$.input.question}"? ${$.steps.answer.output.text}`,
+        context: {
+          citations: $.steps.cite.output.citations,
+          grounded: $.steps.cite.output.grounded,
+        },
+        // A day to answer; the step then fails for good.
+        timeoutMs: 86_400_000,
+      }),
+      { response: approvalSchema },
+    ),
   )
   .output(($) => ({
     answer: $.steps.answer.output.text,
     citations: $.steps.cite.output.citations,
-    approved: $.steps.approve.output.approved,
-    reason: $.steps.approve.output.reason,
+    approved: $.steps.approve.output.response.approved,
+    note: $.steps.approve.output.response.note,
+    reviewer: $.steps.approve.output.respondedBy,
   }));

@@ -1,6 +1,7 @@
 /**
  * The worker side of the RAG example: the first-party RAG and LLM plugins wired to an
- * OpenAI-compatible endpoint, plus the example's own two steps (`cite`, `approve` in steps.ts).
+ * OpenAI-compatible endpoint, plus the example's own `cite` step. The `approve`
+ * step is `ordo.human-input`, implemented by the runtime itself: no plugin.
  *
  * Endpoints, keys and the vector index are worker-side objects: they never enter the pipeline IR.
  */
@@ -15,7 +16,7 @@ import {
   type VectorIndex,
 } from "@ordo/step-rag";
 import { handbook } from "./handbook.js";
-import { approve, cite } from "./steps.js";
+import { cite } from "./steps.js";
 
 /** Where the worker's models live. */
 export interface ModelEndpoint {
@@ -31,7 +32,7 @@ export interface ModelEndpoint {
 
 /**
  * Embeds the handbook into a new in-memory index and returns it with the plugins a worker needs
- * for the `rag-qa` pipeline (retrieve over that index as `handbook`, compose, llm, cite, approve).
+ * for the `rag-qa` pipeline (retrieve over that index as `handbook`, compose, llm, cite).
  *
  * @example
  * ```ts
@@ -61,5 +62,5 @@ export async function createRagQaPlugins(
     ],
   });
   const retrieve = createRagRetrieveStep({ embedder, indexes: { handbook: index } });
-  return { plugins: [retrieve, ragComposeStep, llm, cite, approve], index };
+  return { plugins: [retrieve, ragComposeStep, llm, cite], index };
 }

@@ -1,6 +1,5 @@
 /**
- * The example's own steps: `cite` (resolve `[n]` markers to document ids) and `approve` (the
- * approval gate). Plain `defineStep` plugins, imported by the pipeline (for their schemas) and by
+ * The example's own step: `cite` (resolve `[n]` markers to document ids). A plain `defineStep` plugin, imported by the pipeline (for their schemas) and by
  * workers (for their code).
  */
 import { defineStep } from "@ordo/step";
@@ -30,24 +29,5 @@ export const cite = defineStep({
       else if (!citations.includes(id)) citations.push(id);
     }
     return { citations, grounded: citations.length > 0 && unknown === 0 };
-  },
-});
-
-/**
- * `example.rag-qa.approve@1.0.0`: the approval gate, decided by a rule (approve a grounded answer,
- * reject one that cites nothing). It stands in for `humanInput` until the runtime can park a step
- * for a person's answer (see the README).
- */
-export const approve = defineStep({
-  type: "example.rag-qa.approve",
-  version: "1.0.0",
-  description: "Approve grounded answers; reject answers that cite no source.",
-  input: z.object({ answer: z.string(), citations: z.array(z.string()), grounded: z.boolean() }),
-  output: z.object({ approved: z.boolean(), reviewer: z.string(), reason: z.string() }),
-  async run({ citations, grounded }) {
-    if (grounded) {
-      return { approved: true, reviewer: "auto", reason: `cites ${citations.join(", ")}` };
-    }
-    return { approved: false, reviewer: "auto", reason: "the answer cites no retrieved source" };
   },
 });
