@@ -7,31 +7,29 @@ import { z } from "zod";
 import { shout } from "./pipeline.js";
 
 const base = pipeline({ name: "bad", version: "1.0.0", input: z.object({ n: z.number() }) });
-
-// @ts-expect-error a number bound to a string input
-export const wrongType = base.step(
+const one = base.step(
   "s",
-  use(shout, ($) => ({ text: $.input.n })),
+  use(shout, () => ({ text: "x" })),
 );
 
-export const unknownStep = base
-  .step(
-    "s",
-    use(shout, () => ({ text: "x" })),
-  )
-  // @ts-expect-error 'nope' is not a step of this pipeline
-  .step(
-    "t",
-    use(shout, ($) => ({ text: $.steps.nope.output.text })),
-  );
+export const wrongType = base.step(
+  "s",
+  use(shout, ($) => ({
+    // @ts-expect-error a number bound to a string input
+    text: $.input.n,
+  })),
+);
 
-export const duplicate = base
-  .step(
-    "s",
-    use(shout, () => ({ text: "x" })),
-  )
+export const unknownStep = one.step(
+  "t",
+  use(shout, ($) => ({
+    // @ts-expect-error 'nope' is not a step of this pipeline
+    text: $.steps.nope.output.text,
+  })),
+);
+
+export const duplicate = one.step(
   // @ts-expect-error duplicate step id
-  .step(
-    "s",
-    use(shout, () => ({ text: "y" })),
-  );
+  "s",
+  use(shout, () => ({ text: "y" })),
+);
