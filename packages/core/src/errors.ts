@@ -71,6 +71,13 @@ export const ERROR_CODES = {
   THROTTLED: "A concurrency or rate limit is reached; the step waits and retries later.",
   INPUT_NOT_AWAITED: "The step is not waiting for human input.",
   UNAUTHORIZED: "The request carries no valid credentials.",
+  RUN_NOT_FOUND: "No queued or running run has this id.",
+  RUN_EXISTS: "A run with this id already exists.",
+  QUEUE_FULL: "The run queue is at its configured maximum.",
+  INSTANCE_NOT_FOUND: "No runtime instance has this id.",
+  ADMISSION_REJECTED: "Admission refused the run (see the decision's reason).",
+  NOT_FOUND: "The HTTP route does not exist.",
+  METHOD_NOT_ALLOWED: "The HTTP route does not accept this method.",
   INTERNAL: "An unexpected internal error.",
 } as const;
 

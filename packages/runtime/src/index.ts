@@ -22,6 +22,46 @@
  * and workers then share the process-wide embedded engine).
  */
 
+// Control plane: run queue, instance registry, admission, HTTP adapter.
+export type {
+  AdmissionDecision,
+  AdmissionInstance,
+  AdmissionKind,
+  AdmissionOptions,
+  AdmissionRequest,
+  ControlEvent,
+  ControlPlane,
+  ControlPlaneOptions,
+  DispatcherStats,
+  ExecutionControl,
+  FollowOptions,
+  InstanceRecord,
+  InstanceRegistration,
+  InstanceRegistry,
+  InstanceStatus,
+  ListRunsOptions,
+  QueuePressure,
+  QueueStats,
+  ReplayControl,
+  RunAdmission,
+  RunPage,
+  RunQueue,
+  RunRecord,
+  RunRequest,
+  RunStatus,
+  RuntimeInstance,
+  RuntimeInstanceOptions,
+  ScaleRequest,
+  ScalingMetrics,
+  SubmitResult,
+} from "./control/index.js";
+export {
+  controlKeys,
+  createControlPlane,
+  decideAdmission,
+  newInstanceId,
+  TERMINAL_RUN_STATUSES,
+} from "./control/index.js";
 // Durable store (MongoDB / SQLite) and ledger hash chain.
 export type {
   AppendEventsResult,
@@ -112,6 +152,8 @@ export {
   DEFAULT_PREFIX,
   partitionOf,
 } from "./hot/keys.js";
+export type { HttpAdapterOptions, HttpServer, HttpServerOptions } from "./http/index.js";
+export { createHttpHandler, httpStatusOf, startHttpServer } from "./http/index.js";
 // Ledger shipping (hot stream -> hash-chained durable ledger, terminal snapshots).
 export type { LedgerShipper, LedgerShipperOptions, ShipResult } from "./ledger/index.js";
 export { createLedgerShipper } from "./ledger/index.js";
