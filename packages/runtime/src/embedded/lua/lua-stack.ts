@@ -61,21 +61,25 @@ export class LuaStack {
   /** A malloc'd area for strings on their way into Lua (grown by doubling; never freed:
    *  this build exports no `free`, so a host leaks at most twice its largest reply). */
   private scratch = 0;
+  /** The export itself: the glue object is a slow dictionary-mode object on hot paths. */
+  private readonly pushstring: (L: number, s: number) => void;
   private scratchSize = 0;
 
   constructor(
     private readonly glue: StackGlue,
     private readonly L: number,
   ) {
+    this.pushstring = glue._lua_pushstring;
     this.u8 = glue.HEAPU8;
     this.i32 = glue.HEAP32;
     this.f64 = glue.HEAPF64;
     this.bytes = Buffer.from(this.u8.buffer, this.u8.byteOffset, this.u8.byteLength);
   }
 
-  /** Re-reads the heap views if memory grew (any call into WASM may grow it). */
+  /** Re-reads the heap views if memory grew (any call into WASM may grow it; growing detaches
+   *  the old ArrayBuffer, so a zero length is the cheap signal, no glue property lookup). */
   refresh(): void {
-    if (this.glue.HEAPU8 === this.u8) return;
+    if (this.u8.byteLength !== 0) return;
     this.u8 = this.glue.HEAPU8;
     this.i32 = this.glue.HEAP32;
     this.f64 = this.glue.HEAPF64;
@@ -160,7 +164,7 @@ export class LuaStack {
       }
     }
     u8[at + n] = 0;
-    this.glue._lua_pushstring(this.L, at);
+    this.pushstring(this.L, at);
     this.refresh();
     return true;
   }

@@ -259,9 +259,47 @@ local function handler(err)
   return err
 end
 
+-- A script's result for the fast bridge, flattened into out[n+1..] (returns the new n): a
+-- string is a bulk, a number an integer, false nil; true opens a marker: true, count = array of
+-- the next count values; true, '+' or '-', text = status or error.
+local function flat(v, out, n)
+  local t = type(v)
+  n = n + 1
+  if t == 'string' then
+    out[n] = v
+  elseif t == 'number' then
+    if v ~= v or v == huge or v == -huge then out[n] = -9223372036854775808
+    else out[n] = v >= 0 and floor(v) or -floor(-v) end
+  elseif t == 'boolean' then
+    out[n] = v and 1 or false
+  elseif t == 'table' then
+    out[n] = true
+    local e = rawget(v, 'err')
+    if type(e) == 'string' then out[n + 1] = '-'; out[n + 2] = e; return n + 2 end
+    local ok = rawget(v, 'ok')
+    if type(ok) == 'string' then out[n + 1] = '+'; out[n + 2] = ok; return n + 2 end
+    local mark, c = n + 1, 0
+    n = mark
+    while rawget(v, c + 1) ~= nil do
+      c = c + 1
+      n = flat(rawget(v, c), out, n)
+    end
+    out[mark] = c
+  else
+    out[n] = false
+  end
+  return n
+end
+
 local scripts = {}
 local function finish(ok, v)
   local out = {}
+  if ok and fast then
+    -- Up to 200 values go over as arguments (JS reads them off the stack), more as a string.
+    local n = flat(v, out, 0)
+    if n <= 200 and exec('d', box, unpack(out, 1, n)) == 1 then return end
+    out = {}
+  end
   if ok then
     encode(v, out)
     local s = concat(out)

@@ -45,6 +45,16 @@ interface GlueModule {
   _lua_close(L: number): void;
 }
 
+/** The C API functions used per call, copied off the glue (a dictionary-mode object). */
+interface LuaApi {
+  readonly gettop: (L: number) => number;
+  readonly settop: (L: number, top: number) => void;
+  readonly getfield: (L: number, idx: number, name: number) => void;
+  readonly setfield: (L: number, idx: number, name: number) => void;
+  readonly call: (L: number, nargs: number, nresults: number) => void;
+  readonly pcall: (L: number, nargs: number, nresults: number, errfunc: number) => number;
+}
+
 type GlueFactory = (overrides: Record<string, unknown>) => GlueModule;
 
 let wasmModule: object | undefined;
@@ -77,6 +87,7 @@ export class WasmLuaHost implements LuaHost {
   private readonly glue: GlueModule;
   private readonly state: number;
   private readonly stack: LuaStack;
+  private readonly api: LuaApi;
   /** `"__ordo_run"` and `"v"` in WASM memory, so calls marshal no key string. */
   private readonly runName: number;
   private readonly boxKey: number;
@@ -97,6 +108,15 @@ export class WasmLuaHost implements LuaHost {
 
   constructor() {
     this.glue = this.instantiate();
+    const g = this.glue;
+    this.api = {
+      gettop: g._lua_gettop,
+      settop: g._lua_settop,
+      getfield: g._lua_getfield,
+      setfield: g._lua_setfield,
+      call: g._lua_call,
+      pcall: g._lua_pcall,
+    };
     this.runName = this.cString("__ordo_run");
     this.boxKey = this.cString("v");
     this.packKey = this.cString("p");
@@ -175,9 +195,10 @@ export class WasmLuaHost implements LuaHost {
   /** Lua called `os.execute(request, ...)`: act, stage the answer, return its code/length. */
   private onRequest(ptr: number): number {
     this.stack.refresh();
-    const op = this.glue.HEAPU8[ptr];
+    const op = this.stack.heap()[ptr];
     if (op === 99 /* c */) return this.fastCall();
     if (op === 112 /* p */) return this.probe();
+    if (op === 100 /* d */) return this.fastResult();
     const [name, args] = this.readRequest(ptr);
     let answer: Reply;
     switch (name) {
@@ -240,9 +261,43 @@ export class WasmLuaHost implements LuaHost {
   /** `box.v = text` on the running frame (arg 2 is the box); false if `text` holds a NUL. */
   private setBox(text: string): boolean {
     if (!this.stack.pushString(text)) return false;
-    this.glue._lua_setfield(this.state, 2, this.boxKey);
+    this.api.setfield(this.state, 2, this.boxKey);
     this.stack.refresh();
     return true;
+  }
+
+  /** A script's flattened result (prelude `flat`) off the stack; 1 = taken, 0 = send it again
+   *  over the string protocol. */
+  private fastResult(): number {
+    const stack = this.stack;
+    const boxSlot = stack.slot(2);
+    if (
+      stack.frameSize() < 3 ||
+      stack.typeAt(boxSlot) !== T_TABLE ||
+      stack.wordAt(boxSlot) !== this.box
+    )
+      return 0;
+    let slot = stack.slot(3);
+    const next = (): Reply => {
+      const at = slot;
+      slot += 16;
+      const type = stack.typeAt(at);
+      if (type === T_STRING) return stack.stringAt(at);
+      if (type === T_NUMBER) return stack.numberAt(at);
+      if (type !== T_BOOLEAN || stack.wordAt(at) === 0) return null;
+      const marker = slot;
+      slot += 16;
+      if (stack.typeAt(marker) === T_NUMBER) {
+        const items = new Array<Reply>(stack.numberAt(marker));
+        for (let i = 0; i < items.length; i++) items[i] = next();
+        return items;
+      }
+      const text = stack.stringAt(slot);
+      slot += 16;
+      return stack.stringAt(marker) === "+" ? new StatusReply(text) : new ErrorReply(text);
+    };
+    this.result = next();
+    return 1;
   }
 
   /** `redis.call` over the fast bridge: arguments from the stack, a coded answer. */
@@ -305,25 +360,25 @@ export class WasmLuaHost implements LuaHost {
    * packer with the items pushed as arguments. False (stack untouched) for anything else.
    */
   private packArray(items: readonly Reply[]): boolean {
-    const { glue, state: L, stack } = this;
+    const { api, state: L, stack } = this;
     let nils = false;
     for (const item of items) {
       if (item === null) nils = true;
       else if (typeof item !== "string") return false;
     }
     if (stack.room() <= items.length + 2) return false;
-    const top = glue._lua_gettop(L);
-    glue._lua_getfield(L, 2, nils ? this.packNilKey : this.packKey);
+    const top = api.gettop(L);
+    api.getfield(L, 2, nils ? this.packNilKey : this.packKey);
     for (const item of items) {
-      if (item === null) glue._lua_settop(L, glue._lua_gettop(L) + 1);
+      if (item === null) api.settop(L, api.gettop(L) + 1);
       else if (!stack.pushString(item as string)) {
-        glue._lua_settop(L, top);
+        api.settop(L, top);
         stack.refresh();
         return false;
       }
     }
-    glue._lua_call(L, items.length, 1);
-    glue._lua_setfield(L, 2, this.boxKey);
+    api.call(L, items.length, 1);
+    api.setfield(L, 2, this.boxKey);
     stack.refresh();
     return true;
   }
@@ -356,11 +411,11 @@ export class WasmLuaHost implements LuaHost {
    * the stack and hold no NUL; otherwise the prelude fetches `job` over the string protocol.
    */
   private invoke(job: () => Reply, callbacks?: LuaCallbacks, args?: readonly string[]): Reply {
-    const { glue, state: L } = this;
+    const { api, state: L } = this;
     this.job = job;
     this.callbacks = callbacks;
     this.result = null;
-    glue._lua_getfield(L, LUA_GLOBALSINDEX, this.runName);
+    api.getfield(L, LUA_GLOBALSINDEX, this.runName);
     this.stack.refresh();
     let pushed = 0;
     if (args && this.box !== 0 && this.stack.room() > args.length + 2) {
@@ -369,12 +424,12 @@ export class WasmLuaHost implements LuaHost {
         pushed++;
       }
       if (pushed < args.length) {
-        glue._lua_settop(L, -pushed - 1);
+        api.settop(L, -pushed - 1);
         pushed = 0;
       }
     }
-    const status = glue._lua_pcall(L, pushed, 0, 0);
-    glue._lua_settop(L, 0);
+    const status = api.pcall(L, pushed, 0, 0);
+    api.settop(L, 0);
     this.callbacks = undefined;
     this.job = NO_JOB;
     if (status !== 0) return new ErrorReply("ERR embedded Lua host failure");
