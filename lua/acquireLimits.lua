@@ -1,4 +1,4 @@
--- acquireLimits v1
+-- acquireLimits v2
 -- Purpose: take every concurrency lease and rate-limit unit a step needs, all or none, before the
 -- step runs. Limit keys are shared by every partition (a provider's limit), so they live under one
 -- hash tag of their own, `{<prefix>:limits}`: one Cluster slot for all limits of a deployment,
@@ -7,7 +7,11 @@
 -- KEYS[1] blocked hash  `<name>` -> epoch ms until which the name is blocked (429 back-off)
 -- KEYS[2] rate    hash  `<rateId>:w` window start ms, `<rateId>:n` units used in that window
 -- KEYS[3..2+C]   zset  one per concurrency limit: lease id -> lease deadline ms
+-- KEYS[3+C..2+2C] zset one per concurrency limit: waiters (`<partition>|<exec>|<step>`) -> since ms;
+--   releaseLimits wakes the oldest waiter when a lease frees up
 -- ARGV[1] lease id (`<exec>|<step>|<token>`: includes the claim token)
+-- ARGV[last] waiter id (`<partition>|<exec>|<step>`, "" = none), queued on the full limit when
+--   denied
 -- ARGV[2] lease ms from now (the step's lease; renewed with it)
 -- ARGV[3] C = number of concurrency limits; ARGV[4..3+C] the limit of KEYS[3..2+C]
 -- then R = number of rate limits, then R groups of 4: rateId, limit, windowMs, units wanted
@@ -37,7 +41,10 @@ for i = 1, c do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(NOW))
   if not redis.call('ZSCORE', key, lease_id) then
     local n = redis.call('ZCARD', key)
-    if n >= limit then return { 'DENIED', 'concurrency', key, fmt(n), fmt(limit), '0' } end
+    if n >= limit then
+      if ARGV[#ARGV] ~= '' then redis.call('ZADD', KEYS[2 + c + i], 'NX', fmt(NOW), ARGV[#ARGV]) end
+      return { 'DENIED', 'concurrency', key, fmt(n), fmt(limit), '0' }
+    end
   end
 end
 local windows = {}
@@ -56,7 +63,10 @@ for i = 0, r - 1 do
   end
   windows[#windows + 1] = fmt(start)
 end
-for i = 1, c do redis.call('ZADD', KEYS[2 + i], fmt(NOW + lease_ms), lease_id) end
+for i = 1, c do
+  redis.call('ZADD', KEYS[2 + i], fmt(NOW + lease_ms), lease_id)
+  redis.call('ZREM', KEYS[2 + c + i], ARGV[#ARGV])
+end
 for i = 0, r - 1 do
   local g = r_at + 1 + i * 4
   local id = ARGV[g]

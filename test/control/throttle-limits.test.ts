@@ -70,6 +70,21 @@ describe.each([
     expect("grant" in (await limiter.acquire(both, "e|b|1", 10_000))).toBe(true);
   });
 
+  it("a denied step waits on the full limit and the release names it to wake", async () => {
+    const limiter = limiterOf();
+    const one = plan([["provider:p", 1]]);
+    const a = await limiter.acquire(one, "e|a|1", 10_000, "3|e|a");
+    if (!("grant" in a)) throw new Error("first acquire denied");
+    expect("denial" in (await limiter.acquire(one, "e|b|1", 10_000, "3|e|b"))).toBe(true);
+    expect("denial" in (await limiter.acquire(one, "e|c|1", 10_000, "5|e|c"))).toBe(true);
+    expect(await limiter.release(a.grant)).toEqual(["3|e|b"]);
+    expect(await limiter.release(a.grant)).toEqual([]); // idempotent: nothing freed twice
+    const c = await limiter.acquire(one, "e|c|2", 10_000, "5|e|c");
+    if (!("grant" in c)) throw new Error("c denied after release");
+    // c got the lease and left the waiters: its release wakes nobody.
+    expect(await limiter.release(c.grant)).toEqual([]);
+  });
+
   it("re-acquiring with the same lease id is idempotent", async () => {
     const limiter = limiterOf();
     const one = plan([["global:*", 1]]);

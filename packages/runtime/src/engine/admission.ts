@@ -9,8 +9,8 @@ import { resolveValue, type ValueExpr } from "@ordo/core";
 import type { PartitionKeys } from "../hot/keys.js";
 import type { ClaimedStep } from "../hot/scripts.js";
 import type { ThrottleGate } from "../throttle/gate.js";
-import type { LimitDenial, LimitGrant } from "../throttle/limiter.js";
-import { awaitInput, deferStep } from "./control-scripts.js";
+import type { LimitDenial, LimitGrant, LimitUsage } from "../throttle/limiter.js";
+import { awaitInput, deferStep, wakeStep } from "./control-scripts.js";
 import type { PreparedDefinition } from "./definition.js";
 import type { RunnerEnv } from "./step-runner.js";
 
@@ -101,4 +101,21 @@ export async function admit(
   env.onRetryScheduled(denial.retryAfterMs);
   env.onThrottled?.(item, denial);
   return { run: false };
+}
+
+/**
+ * Gives an attempt's limits back and wakes the throttled steps that waited for them (each waits
+ * for its retry-after otherwise). Never throws: leases also expire with the step lease.
+ */
+export async function releaseLimits(
+  env: RunnerEnv & AdmissionEnv,
+  grant: LimitGrant,
+  usage: LimitUsage,
+): Promise<void> {
+  try {
+    const waiters = (await env.throttle?.release(grant, usage)) ?? [];
+    for (const w of waiters) await wakeStep(env.store, env.keysOf(w.partition), w);
+  } catch (error) {
+    env.logger.warn("limit release failed", { message: (error as Error).message });
+  }
 }

@@ -168,3 +168,16 @@ export async function submitInput(
     ...(facts === undefined ? {} : { facts }),
   };
 }
+
+/** wakeStep.lua: makes a throttled step ready now (a lease it waited for was released). */
+export async function wakeStep(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: { executionId: string; stepId: string },
+): Promise<boolean> {
+  const r = await run(store, "wakeStep", keys, [a.executionId, a.stepId], {
+    executionId: a.executionId,
+    stepId: a.stepId,
+  });
+  return Number(r[1]) === 1;
+}

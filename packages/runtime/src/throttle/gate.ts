@@ -14,6 +14,13 @@ export type Admission =
   | { readonly ok: true; readonly grant: LimitGrant | undefined }
   | { readonly ok: false; readonly denial: LimitDenial };
 
+/** A throttled step to wake because a lease it waited for was released. */
+export interface Waiter {
+  readonly partition: number;
+  readonly executionId: string;
+  readonly stepId: string;
+}
+
 /** A claimed attempt as the gate sees it. */
 export interface GateAttempt {
   readonly executionId: string;
@@ -48,14 +55,15 @@ export class ThrottleGate {
     fingerprint: string,
     ir: PipelineIR,
     step: StepIR,
-    attempt: GateAttempt,
+    attempt: GateAttempt & { readonly partition: number },
     leaseMs: number,
   ): Promise<Admission> {
     const plan = this.planOf(fingerprint, ir, step);
     if (isEmptyPlan(plan)) return { ok: true, grant: undefined };
     const bound = bindPlan(plan, attempt.executionId, this.instanceId);
     const leaseId = `${attempt.executionId}|${attempt.stepId}|${attempt.token}`;
-    const result = await this.limiter.acquire(bound, leaseId, leaseMs);
+    const waiterId = `${attempt.partition}|${attempt.executionId}|${attempt.stepId}`;
+    const result = await this.limiter.acquire(bound, leaseId, leaseMs, waiterId);
     if ("denial" in result) return { ok: false, denial: result.denial };
     return { ok: true, grant: result.grant };
   }
@@ -65,9 +73,19 @@ export class ThrottleGate {
     return grant === undefined ? Promise.resolve() : this.limiter.renew(grant, leaseMs);
   }
 
-  /** Gives the attempt's leases back and reconciles reservations with `usage`. */
-  release(grant: LimitGrant | undefined, usage: LimitUsage): Promise<void> {
-    return grant === undefined ? Promise.resolve() : this.limiter.release(grant, usage);
+  /**
+   * Gives the attempt's leases back and reconciles reservations with `usage`; returns the waiting
+   * steps to wake (`{ partition, executionId, stepId }`).
+   */
+  async release(grant: LimitGrant | undefined, usage: LimitUsage): Promise<Waiter[]> {
+    if (grant === undefined) return [];
+    const woken = await this.limiter.release(grant, usage);
+    return woken.flatMap((id) => {
+      const match = /^(\d+)\|(.*)\|([^|]*)$/.exec(id);
+      return match === null
+        ? []
+        : [{ partition: Number(match[1]), executionId: match[2]!, stepId: match[3]! }];
+    });
   }
 
   /** After a 429 (RetryAfterError): blocks the step's provider for `ms`. */

@@ -57,6 +57,11 @@ export class Limiter {
     return `${this.tag}:c:${name}`;
   }
 
+  /** Key of the waiters of a concurrency limit (steps denied by it, woken on release). */
+  waitKey(name: string): string {
+    return `${this.tag}:w:${name}`;
+  }
+
   private get blockedKey(): string {
     return `${this.tag}:blocked`;
   }
@@ -78,22 +83,27 @@ export class Limiter {
     return reply as unknown[];
   }
 
-  /** Takes every lease and reservation of `plan`, or none. */
+  /**
+   * Takes every lease and reservation of `plan`, or none. When a concurrency limit is full,
+   * `waiterId` (`<partition>|<exec>|<step>`) joins its waiters, so a release can wake the step.
+   */
   async acquire(
     plan: LimitPlan,
     leaseId: string,
     leaseMs: number,
+    waiterId = "",
   ): Promise<{ grant: LimitGrant } | { denial: LimitDenial }> {
     const keys = [
       this.blockedKey,
       this.rateKey,
       ...plan.concurrency.map((c) => this.leaseKey(c.name)),
+      ...plan.concurrency.map((c) => this.waitKey(c.name)),
     ];
     const args: (string | number)[] = [leaseId, leaseMs, plan.concurrency.length];
     for (const c of plan.concurrency) args.push(c.limit);
     args.push(plan.rates.length);
     for (const r of plan.rates) args.push(r.id, r.limit, r.windowMs, r.reserve);
-    args.push(plan.blockable.length, ...plan.blockable);
+    args.push(plan.blockable.length, ...plan.blockable, waiterId);
     const reply = await this.run("acquireLimits", keys, args);
     if (reply[0] === "OK") {
       return { grant: { leaseId, plan, windows: (reply[1] as unknown[]).map(String) } };
@@ -117,9 +127,16 @@ export class Limiter {
     };
   }
 
-  /** Frees the grant's leases and reconciles token reservations with `usage`. Idempotent. */
-  async release(grant: LimitGrant, usage: LimitUsage = {}): Promise<void> {
-    const keys = [this.rateKey, ...grant.plan.concurrency.map((c) => this.leaseKey(c.name))];
+  /**
+   * Frees the grant's leases and reconciles token reservations with `usage`. Idempotent. Returns
+   * the waiters to wake (the oldest waiter of each freed limit).
+   */
+  async release(grant: LimitGrant, usage: LimitUsage = {}): Promise<string[]> {
+    const keys = [
+      this.rateKey,
+      ...grant.plan.concurrency.map((c) => this.leaseKey(c.name)),
+      ...grant.plan.concurrency.map((c) => this.waitKey(c.name)),
+    ];
     const args: (string | number)[] = [grant.leaseId];
     const fixes: (string | number)[] = [];
     grant.plan.rates.forEach((r, i) => {
@@ -128,8 +145,9 @@ export class Limiter {
       if (delta !== 0) fixes.push(r.id, grant.windows[i] ?? "0", delta);
     });
     args.push(fixes.length / 3, ...fixes);
-    if (keys.length === 1 && fixes.length === 0) return;
-    await this.run("releaseLimits", keys, args);
+    if (keys.length === 1 && fixes.length === 0) return [];
+    const reply = await this.run("releaseLimits", keys, args);
+    return ((reply[2] ?? []) as unknown[]).map(String);
   }
 
   /** Extends the grant's leases to `leaseMs` from now (with the step's heartbeat). */
