@@ -3,14 +3,16 @@
  * cancels them. It never runs steps; workers do.
  */
 import { randomUUID } from "node:crypto";
-import { type JsonValue, OrdoError, type PipelineIR } from "@ordo/core";
+import { type JsonValue, OrdoError, type PipelineIR, POLICY_DEFAULTS } from "@ordo/core";
 import { z } from "zod";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, EXECUTION_ID_PATTERN, Keyspace } from "../hot/keys.js";
 import { cancelExecution, createExecution, setFingerprint } from "../hot/scripts.js";
+import { expiresAtFor, retentionPolicyFor } from "../retention/policy.js";
 import { type PreparedDefinition, prepareDefinition } from "./definition.js";
 import { DefinitionCache } from "./definition-cache.js";
+import type { ClientDurableOptions } from "./durable-options.js";
 import {
   type ControlOptions,
   type PauseResult,
@@ -22,6 +24,7 @@ import {
 import { FinishWatcher } from "./finish-watcher.js";
 import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
 import { validatorFor } from "./input-schema.js";
+import { externalizeJson, PayloadResolver } from "./payloads.js";
 import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
 
 /** Options of {@link createClient}. */
@@ -32,6 +35,12 @@ export interface ClientOptions {
   readonly prefix?: string;
   /** Partition count; must match the workers'. Default 16. */
   readonly partitions?: number;
+  /**
+   * The durable store workers externalize payloads to. With it, `status()` and `result()` return
+   * externalized outputs as values (fetched and cached); without it they return the reference
+   * objects `{ $payload: "sha256:…", size }`. Large inputs are externalized too.
+   */
+  readonly durable?: ClientDurableOptions;
 }
 
 /** A compiled IR, or anything with `compile(): PipelineIR` (the sdk builder). */
@@ -120,8 +129,12 @@ class ClientImpl implements Client, ClientInternals {
   private readonly validators = new Map<string, z.ZodType>();
   /** `${partition}:${fingerprint}` known to be stored, so create can skip sending it. */
   private readonly storedDefs = new Set<string>();
+  private readonly durable: ClientDurableOptions | undefined;
+  private readonly resolver: PayloadResolver | undefined;
 
   constructor(options: ClientOptions) {
+    this.durable = options.durable;
+    this.resolver = options.durable && new PayloadResolver(options.durable.store);
     this.store = openHotStore(options.connection);
     this.keyspace = new Keyspace(
       options.prefix ?? DEFAULT_PREFIX,
@@ -178,10 +191,25 @@ class ClientImpl implements Client, ClientInternals {
     }
     const keys = this.keyspace.of(executionId);
     const known = `${keys.partition}:${def.fingerprint}`;
+    const expiresAt = expiresAtFor(
+      retentionPolicyFor(this.durable?.retention, def.ir.name),
+      Date.now(),
+    );
+    const inputJson = await externalizeJson(
+      this.durable?.store,
+      JSON.stringify(input),
+      {
+        inlineMaxBytes: this.durable?.inlineMaxBytes ?? POLICY_DEFAULTS.inlineMaxBytes,
+        maxPayloadBytes: this.durable?.maxPayloadBytes ?? POLICY_DEFAULTS.maxPayloadBytes,
+        executionId,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
+      `input of execution ${executionId}`,
+    );
     const args = {
       executionId,
       fingerprint: def.fingerprint,
-      inputJson: JSON.stringify(input),
+      inputJson,
       pipelineName: def.ir.name,
     };
     let result = await createExecution(
@@ -226,7 +254,7 @@ class ClientImpl implements Client, ClientInternals {
         status: s.status,
         attempt: s.attempt,
         recoveries: s.recoveries,
-        ...(s.outputJson === undefined ? {} : { output: JSON.parse(s.outputJson) as JsonValue }),
+        ...(s.outputJson === undefined ? {} : { output: await this.rehydrate(s.outputJson) }),
         ...(s.errorJson === undefined ? {} : { error: JSON.parse(s.errorJson) as JsonValue }),
       };
     }
@@ -242,9 +270,15 @@ class ClientImpl implements Client, ClientInternals {
         ? { control: snap.running > 0 ? ("pausing" as const) : ("paused" as const) }
         : {}),
       ...(fingerprint === undefined ? {} : { fingerprint }),
-      input: JSON.parse(snap.inputJson) as JsonValue,
+      input: await this.rehydrate(snap.inputJson),
       steps,
     };
+  }
+
+  /** Parses hot JSON; a payload reference becomes its value when this client has the store. */
+  private rehydrate(json: string): Promise<JsonValue> | JsonValue {
+    const value = JSON.parse(json) as JsonValue;
+    return this.resolver === undefined ? value : this.resolver.resolve(value);
   }
 
   async cancel(executionId: string, reason = "cancelled by client"): Promise<void> {

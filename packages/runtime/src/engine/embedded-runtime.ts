@@ -5,14 +5,31 @@
 import type { StepPlugin } from "@ordo/step";
 import { EmbeddedRedis } from "../embedded/index.js";
 import { type Client, createClient } from "./client.js";
+import type { ClientDurableOptions, WorkerDurableOptions } from "./durable-options.js";
 import { createWorker, type Worker, type WorkerOptions } from "./worker.js";
 
 /** Options of {@link createEmbeddedRuntime}. */
 export interface EmbeddedRuntimeOptions
   extends Omit<WorkerOptions, "connection" | "plugins" | "autostart"> {
   readonly plugins: readonly StepPlugin[];
+  /**
+   * A durable store (`durable: { store }`) externalizes large payloads and ships the ledger, as
+   * for `createWorker`; the client reads externalized values back. Default none: the embedded
+   * runtime stays dependency-free and keeps everything in memory (open an SQLite store with
+   * `openSqliteStore({ path: ".ordo/ordo.db" })` to keep history).
+   */
+  readonly durable?: WorkerDurableOptions;
   /** An engine to use (e.g. shared with a test); default a new one. */
   readonly engine?: EmbeddedRedis;
+}
+
+function clientDurable(durable: WorkerDurableOptions): ClientDurableOptions {
+  return {
+    store: durable.store,
+    ...(durable.inlineMaxBytes === undefined ? {} : { inlineMaxBytes: durable.inlineMaxBytes }),
+    ...(durable.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: durable.maxPayloadBytes }),
+    ...(durable.retention === undefined ? {} : { retention: durable.retention }),
+  };
 }
 
 /** A client and a worker over one embedded engine. */
@@ -47,6 +64,7 @@ export function createEmbeddedRuntime(options: EmbeddedRuntimeOptions): Embedded
     connection: { embedded: engine },
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
+    ...(options.durable === undefined ? {} : { durable: clientDurable(options.durable) }),
   });
   return {
     engine,

@@ -7,6 +7,7 @@ import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
 import type { FinalFacts } from "../hot/scripts.js";
 import type { PreparedDefinition } from "./definition.js";
+import { isExternalPayload } from "./payloads.js";
 
 /** Execution statuses. `running` until finalized; the other three are terminal. */
 export type ExecutionStatus = "running" | "completed" | "failed" | "cancelled";
@@ -76,7 +77,9 @@ export interface FingerprintStep {
 /**
  * SHA-256 over canonical JSON of the definition fingerprint, the input, and each step's terminal
  * status and output hash. Timings, attempts, tokens and worker ids are left out, so the same
- * pipeline and input with the same outcomes give the same fingerprint on 1 or 40 workers.
+ * pipeline and input with the same outcomes give the same fingerprint on 1 or 40 workers. An
+ * externalized output (a payload reference, see `payloads.ts`) enters with the hash in its ref,
+ * which is the hash of the same canonical JSON: externalizing never changes the fingerprint.
  */
 export function executionFingerprint(
   definition: string,
@@ -87,10 +90,16 @@ export function executionFingerprint(
   for (const [id, s] of steps) {
     stepFacts[id] = {
       status: s.status,
-      output: s.output === undefined ? null : sha256Hex(canonicalJson(s.output)),
+      output: outputHash(s.output),
     };
   }
   return sha256Hex(canonicalJson({ definition, input, steps: stepFacts }));
+}
+
+function outputHash(output: JsonValue | undefined): string | null {
+  if (output === undefined) return null;
+  if (isExternalPayload(output)) return output.$payload.slice("sha256:".length);
+  return sha256Hex(canonicalJson(output));
 }
 
 /** One step in a {@link ExecutionSnapshot}. */

@@ -3,13 +3,7 @@
  * AbortSignal (timeout, cancellation, lost lease, shutdown), validate output, then report with
  * completeAndClaim / fail (which also claims the slot's next step) or release on shutdown.
  */
-import {
-  type JsonValue,
-  OrdoError,
-  POLICY_DEFAULTS,
-  resolveValue,
-  type ValueExpr,
-} from "@ordo/core";
+import { type JsonValue, OrdoError, resolveValue, type ValueExpr } from "@ordo/core";
 import type { StepContext, StepLogger, StepPlugin } from "@ordo/step";
 import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
@@ -24,6 +18,8 @@ import {
 import { tokensOfUsage } from "../throttle/gate.js";
 import { type AdmissionEnv, type AdmissionResult, admit } from "./admission.js";
 import type { PreparedDefinition } from "./definition.js";
+import { type DurableEnv, outputLimits } from "./durable-options.js";
+import { externalizeJson, isExternalPayload } from "./payloads.js";
 import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
 import { executionFingerprint } from "./state.js";
 
@@ -33,6 +29,8 @@ export interface RunnerEnv extends AdmissionEnv {
   readonly workerId: string;
   readonly defaultLeaseMs: number;
   readonly logger: StepLogger;
+  /** Durable store for externalized payloads; without it every output stays inline. */
+  readonly durable?: DurableEnv;
   keysOf(partition: number): PartitionKeys;
   pluginFor(type: string, version: string): StepPlugin | undefined;
   /** Whether the slot should claim a next step after this one. */
@@ -64,12 +62,31 @@ function abortError(cause: AbortCause, item: ClaimedStep, ms?: number): OrdoErro
   return new OrdoError("WRONG_STATE", `${where}: worker shutting down`, { retryable: true });
 }
 
-function resolveInput(def: PreparedDefinition, item: ClaimedStep): JsonValue {
+/** Parses hot JSON and swaps a payload reference for its value (fetched from the store). */
+async function rehydrate(env: RunnerEnv, json: string): Promise<JsonValue> {
+  const value = JSON.parse(json) as JsonValue;
+  if (!isExternalPayload(value)) return value;
+  if (env.durable === undefined) {
+    // Retryable: another worker of the deployment may have the store configured.
+    throw new OrdoError(
+      "PAYLOAD_NOT_FOUND",
+      `Worker ${env.workerId} has no durable store to read payload ${value.$payload}; pass \`durable: { store }\` to createWorker.`,
+      { retryable: true, details: { ref: value.$payload } },
+    );
+  }
+  return env.durable.resolver.resolve(value);
+}
+
+async function resolveInput(
+  env: RunnerEnv,
+  def: PreparedDefinition,
+  item: ClaimedStep,
+): Promise<JsonValue> {
   const steps: Record<string, JsonValue> = {};
-  for (const [id, json] of Object.entries(item.depOutputs)) steps[id] = JSON.parse(json);
+  for (const [id, json] of Object.entries(item.depOutputs)) steps[id] = await rehydrate(env, json);
   const step = def.steps.get(item.stepId)!;
   return resolveValue(step.inputs as ValueExpr, {
-    input: JSON.parse(item.inputJson) as JsonValue,
+    input: await rehydrate(env, item.inputJson),
     steps,
   });
 }
@@ -150,6 +167,7 @@ export async function runClaimedStep(
     attemptMs === undefined ? undefined : setTimeout(() => abort("timeout"), attemptMs);
   try {
     let outputJson: string;
+    let hotJson: string;
     try {
       if (step === undefined) throw new OrdoError("STEP_NOT_FOUND", `no step '${item.stepId}'`);
       const plugin = env.pluginFor(step.type, step.typeVersion);
@@ -160,7 +178,8 @@ export async function runClaimedStep(
           { details: { type: step.type, version: step.typeVersion } },
         );
       }
-      const input = parseOrThrow(plugin.input, resolveInput(def, item), "INPUT_INVALID", item);
+      const resolved = await resolveInput(env, def, item);
+      const input = parseOrThrow(plugin.input, resolved, "INPUT_INVALID", item);
       const config = plugin.config ? plugin.config.parse(step.config) : step.config;
       const ctx: StepContext = {
         signal: controller.signal,
@@ -184,13 +203,14 @@ export async function runClaimedStep(
       if (cause !== undefined) throw controller.signal.reason;
       const valid = parseOrThrow(plugin.output, output, "OUTPUT_INVALID", item);
       outputJson = JSON.stringify(valid ?? null);
-      const max = def.ir.policies?.retention?.maxPayloadBytes ?? POLICY_DEFAULTS.maxPayloadBytes;
-      if (Buffer.byteLength(outputJson) > max) {
-        throw new OrdoError(
-          "PAYLOAD_TOO_LARGE",
-          `step '${item.stepId}' output exceeds ${max} bytes`,
-        );
-      }
+      // Above inlineMaxBytes the output goes to the durable store and hot state keeps its ref;
+      // above maxPayloadBytes the step fails for good (PAYLOAD_TOO_LARGE, non-retryable).
+      hotJson = await externalizeJson(
+        env.durable?.store,
+        outputJson,
+        outputLimits(def, item.stepId, item.executionId, env.durable),
+        `output of step '${item.stepId}' (execution ${item.executionId})`,
+      );
     } catch (error) {
       if (cause === "shutdown") {
         await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
@@ -205,7 +225,7 @@ export async function runClaimedStep(
     }
     return await completeStep(env.store, keys, {
       ...ref,
-      outputJson,
+      outputJson: hotJson,
       workerId: env.workerId,
       claimNext: env.claimNext(),
       leaseMs: env.defaultLeaseMs,

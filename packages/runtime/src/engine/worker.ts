@@ -21,9 +21,11 @@ import {
   releaseStep,
   setFingerprint,
 } from "../hot/scripts.js";
+import { createLedgerShipper, type LedgerShipper } from "../ledger/shipper.js";
 import { ThrottleGate } from "../throttle/gate.js";
 import type { LimitDenial } from "../throttle/limiter.js";
 import { DefinitionCache } from "./definition-cache.js";
+import { type DurableEnv, durableEnv, type WorkerDurableOptions } from "./durable-options.js";
 import { toStepError } from "./retry.js";
 import { fingerprintOf, fingerprintOfFacts, readExecution } from "./state.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
@@ -64,6 +66,12 @@ export interface WorkerOptions {
    * is blocked after a 429): the step waits in `delayed` for `denial.retryAfterMs`.
    */
   readonly onThrottled?: (step: ThrottledStep) => void;
+  /**
+   * The durable layer: outputs above `inlineMaxBytes` are stored there and referenced from hot
+   * state, and (unless `ship: false`) the worker ships the ledger in the background. Default none:
+   * every output stays inline in hot state and nothing is shipped.
+   */
+  readonly durable?: WorkerDurableOptions;
 }
 
 /** A throttled attempt, as reported to {@link WorkerOptions.onThrottled}. */
@@ -129,6 +137,8 @@ class WorkerImpl implements Worker {
   private readonly throttle: ThrottleGate;
   private readonly onThrottled: WorkerOptions["onThrottled"];
   private readonly cancelTimer: NodeJS.Timeout;
+  private readonly durable: DurableEnv | undefined;
+  private readonly shipper: LedgerShipper | undefined;
 
   constructor(options: WorkerOptions) {
     this.store = openHotStore(options.connection);
@@ -152,9 +162,26 @@ class WorkerImpl implements Worker {
     for (const plugin of options.plugins) {
       this.plugins.set(`${plugin.type}@${majorOf(plugin.version)}`, plugin);
     }
+    this.durable = options.durable && durableEnv(options.durable);
+    this.shipper = this.shipperFor(options);
+  }
+
+  private shipperFor(options: WorkerOptions): LedgerShipper | undefined {
+    const durable = options.durable;
+    if (durable === undefined || durable.ship === false) return undefined;
+    return createLedgerShipper({
+      hot: this.store,
+      store: durable.store,
+      prefix: this.keyspace.prefix,
+      partitions: this.keyspace.partitions,
+      ...(durable.retention === undefined ? {} : { retention: durable.retention }),
+      onError: (error) =>
+        this.logger.warn("ledger shipping failed", { message: (error as Error).message }),
+    });
   }
 
   run(): Promise<void> {
+    this.shipper?.start();
     this.loop ??= this.dispatch().catch((error) => {
       this.logger.error("worker loop stopped", { message: (error as Error).message });
     });
@@ -167,6 +194,7 @@ class WorkerImpl implements Worker {
       workerId: this.id,
       defaultLeaseMs: this.leaseMs,
       logger: this.logger,
+      ...(this.durable === undefined ? {} : { durable: this.durable }),
       keysOf: (p: number) => this.keyspace.part(p),
       pluginFor: (type: string, version: string) => this.plugins.get(`${type}@${majorOf(version)}`),
       claimNext: () => (this.closing ? 0 : 1),
@@ -399,6 +427,12 @@ class WorkerImpl implements Worker {
     this.blocking = undefined;
     await blocking?.close();
     await this.loop;
+    // A final shipping pass, so what this worker did is durable before its connection closes.
+    await this.shipper
+      ?.close()
+      .catch((error) =>
+        this.logger.warn("ledger shipper close failed", { message: (error as Error).message }),
+      );
     await this.store.close();
   }
 }

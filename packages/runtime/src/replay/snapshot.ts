@@ -6,6 +6,7 @@
 import { canonicalJson, type JsonValue, OrdoError, sha256Hex } from "@ordo/core";
 import type { DurableStore, ExecutionSnapshot, StepSnapshot } from "../durable/types.js";
 import type { DefinitionCache } from "../engine/definition-cache.js";
+import { isExternalPayload } from "../engine/payloads.js";
 import { fingerprintOf, readExecution, readExecutionHead } from "../engine/state.js";
 import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
@@ -69,8 +70,12 @@ export async function buildTerminalSnapshot(
   const steps: Record<string, StepSnapshot> = {};
   for (const [id, s] of hotState.steps) {
     let output: { outputRef: string; extra: StepSnapshotExtra } | undefined;
-    if (s.outputJson !== undefined) {
-      const canonical = canonicalJson(JSON.parse(s.outputJson) as JsonValue);
+    const parsed = s.outputJson === undefined ? undefined : (JSON.parse(s.outputJson) as JsonValue);
+    if (isExternalPayload(parsed)) {
+      // Externalized by the worker: the payload is stored already, as the same canonical JSON.
+      output = { outputRef: parsed.$payload, extra: { outputHash: parsed.$payload.slice(7) } };
+    } else if (parsed !== undefined) {
+      const canonical = canonicalJson(parsed);
       const ref = await store.putPayload(canonical, {
         contentType: "application/json",
         executionId,
