@@ -110,6 +110,7 @@ export type {
   StartOptions,
 } from "./engine/client.js";
 export { createClient } from "./engine/client.js";
+export type { ClientDurableOptions, WorkerDurableOptions } from "./engine/durable-options.js";
 export type { EmbeddedRuntime, EmbeddedRuntimeOptions } from "./engine/embedded-runtime.js";
 export { createEmbeddedRuntime } from "./engine/embedded-runtime.js";
 export type {
@@ -126,6 +127,8 @@ export type {
 } from "./engine/handle.js";
 export type { HotLedgerEvent } from "./engine/ledger.js";
 export { decodeLedgerEntry } from "./engine/ledger.js";
+export type { ExternalizeLimits, ExternalPayload } from "./engine/payloads.js";
+export { externalizeJson, isExternalPayload, PayloadResolver } from "./engine/payloads.js";
 export type { RetryDecision, StepErrorInfo } from "./engine/retry.js";
 export { backoffDelayMs, decideRetry, seededUnit, toStepError } from "./engine/retry.js";
 export type {
