@@ -1,5 +1,7 @@
 /** `ordo demo`: run a demo scenario end to end, embedded by default, with live progress. */
+import { randomUUID } from "node:crypto";
 import { defineCommand, EXIT } from "../command.js";
+import { attachControls } from "../demo/controls.js";
 import { prettyJson } from "../output.js";
 import { DEMO_SCENARIOS, findScenario } from "../run/demo-scenarios.js";
 import { executeWithProgress } from "../run/execute.js";
@@ -10,7 +12,7 @@ import { openSession, parseCount } from "../run/session.js";
 export const demoCommand = defineCommand({
   name: "demo",
   summary: "Run a demo pipeline end to end (embedded: no Redis, no MongoDB needed).",
-  usage: "ordo demo [scenario] [--redis URL] [--workers N] [--json]",
+  usage: "ordo demo [scenario] [--redis URL] [--workers N] [--answer JSON] [--json]",
   description: [
     "Runs a scenario with several in-process workers and prints every step event, a progress",
     "bar, the final status, the output, the execution and definition fingerprints, the duration",
@@ -18,6 +20,8 @@ export const demoCommand = defineCommand({
     ...DEMO_SCENARIOS.map(
       (s) => `  ${s.name}${s === DEMO_SCENARIOS[0] ? " (default)" : ""}: ${s.summary}`,
     ),
+    "On a terminal: space pauses/resumes, c cancels (y confirms). Human-input steps are asked",
+    "at the prompt (or answered with --answer).",
     "Exit 0 completed, 1 failed, 3 cancelled.",
   ].join("\n"),
   options: {
@@ -36,6 +40,11 @@ export const demoCommand = defineCommand({
     json: {
       type: "boolean",
       description: "Print one JSON object with the outcome (progress on stderr).",
+    },
+    answer: {
+      type: "string",
+      valueName: "JSON",
+      description: "Answer human-input steps with this value instead of prompting.",
     },
   },
   positionals: { min: 0, max: 1 },
@@ -65,6 +74,14 @@ export const demoCommand = defineCommand({
       ...(values.redis === undefined ? {} : { redis: values.redis }),
       ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
     });
+    const executionId = randomUUID();
+    const detach = attachControls({
+      client: session.client,
+      executionId,
+      out,
+      keys: !values.json,
+      ...(values.answer === undefined ? {} : { answer: values.answer }),
+    });
     try {
       const { report, printer } = await executeWithProgress({
         client: session.client,
@@ -72,6 +89,7 @@ export const demoCommand = defineCommand({
         input: loaded.input,
         progress: out,
         bar: true,
+        executionId,
       });
       if (values.json) {
         io.stdout.write(
@@ -89,6 +107,7 @@ export const demoCommand = defineCommand({
       }
       return exitCodeOf(report.status);
     } finally {
+      detach();
       await session.close();
     }
   },

@@ -9,6 +9,13 @@ import { fileURLToPath } from "node:url";
 import type { JsonValue } from "@ordo/core";
 import type { StepPlugin } from "@ordo/step";
 import { usageError } from "../command.js";
+import {
+  chaosScenario,
+  hitlScenario,
+  jsonScenario,
+  loaded,
+  throttlingScenario,
+} from "../demo/scenarios.js";
 import type { CliIO } from "../io.js";
 import { importModule } from "../load.js";
 import { type LoadedPipeline, loadPipeline } from "./pipeline-input.js";
@@ -31,6 +38,8 @@ export interface DemoScenario {
   readonly concurrency: number;
   /** Loads the pipeline, its plugins and the input; `undefined` when the pipeline is invalid. */
   load(io: CliIO): Promise<DemoRun | undefined>;
+  /** Waits for human input (the demo prompts for it, or takes `--answer`). */
+  readonly humanInput?: boolean;
 }
 
 /**
@@ -82,6 +91,48 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
     workers: 3,
     concurrency: 1,
     load: loadQuickstart,
+  },
+  {
+    name: "json",
+    summary:
+      "12-step enterprise pipeline: retry of a transient provider error, a provider limited to " +
+      "2 at once, 128 KB and 64 KB payloads, evict retention",
+    workers: 3,
+    concurrency: 2,
+    load: async () => loaded(jsonScenario()),
+  },
+  {
+    name: "throttling-100",
+    summary:
+      "100 provider steps over openai, anthropic, google, mistral and cohere; openai limited " +
+      "to 3 at once ([THROTTLED] lines), the others unthrottled",
+    workers: 4,
+    concurrency: 16,
+    load: async () => loaded(throttlingScenario()),
+  },
+  {
+    name: "chaos-100",
+    summary:
+      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; openai limit 3",
+    workers: 10,
+    concurrency: 2,
+    load: async () => loaded(chaosScenario(100, 9, 3)),
+  },
+  {
+    name: "chaos-500",
+    summary:
+      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; openai limit 12",
+    workers: 30,
+    concurrency: 4,
+    load: async () => loaded(chaosScenario(500, 11, 12)),
+  },
+  {
+    name: "hitl",
+    summary: "draft, a human approval typed at the prompt (yes/no), then publish",
+    workers: 1,
+    concurrency: 2,
+    humanInput: true,
+    load: async () => loaded(hitlScenario()),
   },
 ];
 

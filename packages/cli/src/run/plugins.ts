@@ -60,6 +60,8 @@ export function missingPlugins(ir: PipelineIR, plugins: readonly StepPlugin[]): 
   const have = new Set(plugins.map((plugin) => pluginKey(plugin.type, plugin.version)));
   const missing = new Set<string>();
   for (const step of ir.steps) {
+    // Human-input steps are run by the runtime itself (they wait for client.submitInput).
+    if (step.type === "ordo.human-input") continue;
     if (!have.has(pluginKey(step.type, step.typeVersion))) {
       missing.add(`${step.type}@${step.typeVersion}`);
     }

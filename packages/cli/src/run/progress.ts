@@ -103,6 +103,18 @@ export class ProgressPrinter {
         return this.line("REUSED", event, "output reused");
       case "execution.cancel_requested":
         return `[CANCEL]    requested${event.reason ? `: ${event.reason}` : ""}`;
+      case "concurrency.denied":
+        return this.line("THROTTLED", event, event.reason ?? "limit reached");
+      case "execution.pause_requested":
+        return `[PAUSE]     requested${event.reason ? `: ${event.reason}` : ""} (running steps finish)`;
+      case "execution.resumed":
+        return `[RESUME]    ${event.reason ?? "resumed"}`;
+      case "human_input.waiting":
+        return this.line("WAITING", event, `input: ${String(event.data?.prompt ?? "")}`);
+      case "human_input.submitted":
+        return this.line("INPUT", event, "answer accepted");
+      case "human_input.timed_out":
+        return this.line("TIMEOUT", event, "no answer before the deadline");
       default:
         return undefined;
     }
