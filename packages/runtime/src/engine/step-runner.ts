@@ -16,7 +16,7 @@ import {
   type SettleResult,
 } from "../hot/scripts.js";
 import { tokensOfUsage } from "../throttle/gate.js";
-import { type AdmissionEnv, type AdmissionResult, admit } from "./admission.js";
+import { type AdmissionEnv, type AdmissionResult, admit, releaseLimits } from "./admission.js";
 import type { PreparedDefinition } from "./definition.js";
 import { type DurableEnv, outputLimits } from "./durable-options.js";
 import { externalizeJson, isExternalPayload } from "./payloads.js";
@@ -258,12 +258,8 @@ export async function runClaimedStep(
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     register(undefined);
     if (grant !== undefined) {
-      // On failure the leases still expire with the step lease; releasing early frees capacity.
-      await env.throttle
-        ?.release(grant, usedTokens === undefined ? {} : { tokens: usedTokens })
-        .catch((error) =>
-          env.logger.warn("limit release failed", { message: (error as Error).message }),
-        );
+      // Leases also expire with the step lease; releasing now frees capacity and wakes a waiter.
+      await releaseLimits(env, grant, usedTokens === undefined ? {} : { tokens: usedTokens });
     }
   }
 }
