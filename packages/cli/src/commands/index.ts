@@ -14,16 +14,20 @@
  * should open and close their connections inside `run` (tests run commands in-process).
  */
 import type { Command } from "../command.js";
+import { cancelCommand } from "./cancel.js";
 import { checkCommand } from "./check.js";
 import { compileCommand } from "./compile.js";
 import { demoCommand } from "./demo.js";
 import { graphCommand } from "./graph.js";
 import { importCommand } from "./import.js";
+import { inputCommand } from "./input.js";
 import { instancesCommand } from "./instances.js";
 import { ledgerCommand } from "./ledger.js";
+import { pauseCommand } from "./pause.js";
 import { queueCommand } from "./queue.js";
 import { replayCommand } from "./replay.js";
 import { rerunCommand } from "./rerun.js";
+import { resumeCommand } from "./resume.js";
 import { runCommand } from "./run.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
@@ -50,6 +54,10 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   workerCommand,
   statusCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
+  inputCommand,
   ledgerCommand,
   timelineCommand,
   replayCommand,

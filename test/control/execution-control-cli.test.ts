@@ -1,0 +1,110 @@
+/**
+ * `ordo pause|resume|cancel|input` against Redis, in-process, with a worker of this process:
+ * each command changes the execution and wrong-state commands exit non-zero with their code.
+ * Also `ordo demo hitl --answer` (embedded): the human-input step is answered and completes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Client,
+  createClient,
+  createWorker,
+  type Worker,
+} from "../../packages/runtime/src/index.js";
+import { ordo } from "../cli/helpers.js";
+import { testIr } from "../runtime/helpers/ir.js";
+import { echo, sleep } from "../runtime/helpers/plugins.js";
+import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
+
+let redis: TestRedis;
+let client: Client;
+let worker: Worker;
+const prefix = uniquePrefix("ctl-cli");
+let url: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  if (typeof redis.connection !== "string") {
+    const options = redis.connection as { path?: string };
+    url = options.path ?? "";
+  } else url = redis.connection;
+  client = createClient({ connection: redis.connection, prefix });
+  worker = createWorker({
+    connection: redis.connection,
+    prefix,
+    plugins: [echo, sleep],
+    idleWaitMs: 50,
+    cancelCheckMs: 50,
+  });
+});
+afterAll(async () => {
+  await worker.close({ release: true });
+  await client.close();
+  await redis.stop();
+});
+
+const flags = () => ["--redis", url, "--prefix", prefix];
+
+describe("ordo pause / resume / cancel / input", () => {
+  it("drive an execution and refuse wrong-state commands with codes", async () => {
+    const ir = testIr([
+      { id: "a", type: "test.sleep", inputs: { ms: 200 } },
+      { id: "ask", type: "ordo.human-input", deps: ["a"], inputs: { prompt: "ok?" } },
+      { id: "b", type: "test.sleep", deps: ["ask"], inputs: { ms: 20_000 } },
+    ]);
+    const run = await client.start(ir, {});
+    const paused = await ordo(["pause", run.executionId, ...flags(), "--json"]);
+    expect(paused.code).toBe(0);
+    expect(JSON.parse(paused.out)).toMatchObject({ alreadyPaused: false });
+    const again = await ordo(["resume", run.executionId, ...flags()]);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("resumed");
+    const wrong = await ordo(["resume", run.executionId, ...flags()]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain("WRONG_STATE");
+
+    for (let i = 0; i < 100 && (await run.status()).steps.ask?.status !== "waiting"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const early = await ordo(["input", run.executionId, "b", "yes", ...flags()]);
+    expect(early.err).toContain("INPUT_NOT_AWAITED");
+    const answered = await ordo([
+      "input",
+      run.executionId,
+      "ask",
+      "yes",
+      ...flags(),
+      "--by",
+      "ana",
+    ]);
+    expect(answered.code).toBe(0);
+    expect((await run.status()).steps.ask?.output).toMatchObject({
+      response: "yes",
+      respondedBy: "ana",
+    });
+
+    const cancelled = await ordo(["cancel", run.executionId, ...flags(), "--reason", "test"]);
+    expect(cancelled.code).toBe(0);
+    for (let i = 0; i < 100 && (await run.status()).status === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await run.status()).status).toBe("cancelled");
+    expect((await ordo(["cancel", run.executionId, ...flags()])).err).toContain("WRONG_STATE");
+  });
+});
+
+describe("ordo demo hitl", () => {
+  it("answers the approval with --answer and completes", async () => {
+    const result = await ordo(["demo", "hitl", "--answer", '"yes"']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("[WAITING]");
+    expect(result.out).toContain("[INPUT]");
+    expect(result.out).toMatch(/status\s+completed/);
+  });
+
+  it("throttling-100 prints [THROTTLED] lines and converges", async () => {
+    const result = await ordo(["demo", "throttling-100", "--workers", "3"]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/\[THROTTLED\] call-\d{3} .*provider:openai \(3 of 3 running\)/);
+    expect(result.out).toMatch(/status\s+completed\s+\(100\/100/);
+  }, 40_000);
+});
