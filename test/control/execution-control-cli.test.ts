@@ -101,6 +101,21 @@ describe("ordo demo hitl", () => {
     expect(result.out).toMatch(/status\s+completed/);
   });
 
+  it("chaos-100 retries its flaky steps, then restores from the snapshot with a matching fingerprint", async () => {
+    const result = await ordo(["demo", "chaos-100", "--json"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as {
+      status: string;
+      replay: { snapshotPersisted: boolean; restored: boolean; match: boolean; before: string };
+      workers: Record<string, number>;
+    };
+    expect(report.status).toBe("completed");
+    expect(report.replay).toMatchObject({ snapshotPersisted: true, restored: true, match: true });
+    expect(report.replay.before).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(report.workers).length).toBeGreaterThanOrEqual(3);
+    expect(result.err.match(/\[RETRY\]/g)).toHaveLength(11);
+  }, 40_000);
+
   it("throttling-100 prints [THROTTLED] lines and converges", async () => {
     const result = await ordo(["demo", "throttling-100", "--workers", "3"]);
     expect(result.code).toBe(0);

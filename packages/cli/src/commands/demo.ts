@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { defineCommand, EXIT } from "../command.js";
 import { attachControls } from "../demo/controls.js";
+import { type ReplayCheck, replayCheck } from "../demo/replay-check.js";
 import { prettyJson } from "../output.js";
 import { DEMO_SCENARIOS, findScenario } from "../run/demo-scenarios.js";
 import { executeWithProgress } from "../run/execute.js";
@@ -91,12 +92,17 @@ export const demoCommand = defineCommand({
         bar: true,
         executionId,
       });
+      let replay: ReplayCheck | undefined;
+      if (scenario.replay && report.status === "completed") {
+        replay = await replayCheck(session.connection, session.prefix, session.client, executionId);
+      }
       if (values.json) {
         io.stdout.write(
           prettyJson({
             scenario: scenario.name,
             ...report,
             workers: Object.fromEntries(printer.completedBy),
+            ...(replay === undefined ? {} : { replay }),
           }),
         );
       } else {
@@ -104,7 +110,17 @@ export const demoCommand = defineCommand({
         io.stdout.write(
           `\n${formatReport(report)}workers      ${byWorker || "-"} (steps completed)\n`,
         );
+        if (replay !== undefined) {
+          const yes = (b: boolean) => (b ? "yes" : "NO");
+          io.stdout.write(
+            `replay       snapshot persisted ${yes(replay.snapshotPersisted)}, hot state lost ` +
+              `(fresh engine), restored ${yes(replay.restored)}, fingerprint match ` +
+              `${yes(replay.match)}\n`,
+          );
+          for (const issue of replay.issues) io.stdout.write(`  replay issue: ${issue}\n`);
+        }
       }
+      if (replay !== undefined && !replay.match) return EXIT.INVALID;
       return exitCodeOf(report.status);
     } finally {
       detach();

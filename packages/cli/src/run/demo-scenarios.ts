@@ -40,6 +40,8 @@ export interface DemoScenario {
   load(io: CliIO): Promise<DemoRun | undefined>;
   /** Waits for human input (the demo prompts for it, or takes `--answer`). */
   readonly humanInput?: boolean;
+  /** After the run: snapshot to a scratch store, restore on a fresh engine, compare fingerprints. */
+  readonly replay?: boolean;
 }
 
 /**
@@ -113,17 +115,19 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   {
     name: "chaos-100",
     summary:
-      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; openai limit 3",
+      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; openai limit 3; snapshot, restore and fingerprint match",
     workers: 10,
     concurrency: 2,
+    replay: true,
     load: async () => loaded(chaosScenario(100, 9, 3)),
   },
   {
     name: "chaos-500",
     summary:
-      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; openai limit 12",
+      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; openai limit 12; snapshot, restore and fingerprint match",
     workers: 30,
     concurrency: 4,
+    replay: true,
     load: async () => loaded(chaosScenario(500, 11, 12)),
   },
   {

@@ -30,6 +30,10 @@ export interface SessionOptions {
 /** An open client plus workers; {@link Session.close} closes everything it opened. */
 export interface Session {
   readonly mode: "embedded" | "redis";
+  /** The hot state the session runs on (for durable tools: shipper, restore). */
+  readonly connection: Connection;
+  /** Key prefix (`ordo` unless `--prefix`). */
+  readonly prefix: string;
   readonly client: Client;
   readonly workers: readonly Worker[];
   close(): Promise<void>;
@@ -67,6 +71,8 @@ export function openSession(options: SessionOptions): Session {
   );
   return {
     mode: engine ? "embedded" : "redis",
+    connection,
+    prefix: options.prefix ?? "ordo",
     client,
     workers,
     async close() {
