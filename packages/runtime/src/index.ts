@@ -161,6 +161,25 @@ export { createHttpHandler, httpStatusOf, startHttpServer } from "./http/index.j
 export type { LedgerShipper, LedgerShipperOptions, ShipResult } from "./ledger/index.js";
 export { createLedgerShipper } from "./ledger/index.js";
 export { LUA_SCRIPTS } from "./lua/bundle.generated.js";
+// Observability: OTel API metrics and spans, built-in sink, summaries.
+export type {
+  AttemptInfo,
+  AttemptOutcome,
+  AttemptScope,
+  ExecutionTraceIds,
+  MetricSummary,
+  ObservabilityOptions,
+  TelemetryMode,
+  TelemetrySinkOptions,
+} from "./observability/index.js";
+export {
+  executionTraceIds,
+  quantile,
+  summarizeMetrics,
+  Telemetry,
+  TelemetrySink,
+  traceparent,
+} from "./observability/index.js";
 // Replay: audit, restore, --against diff, rerun.
 export type {
   AgainstReport,

@@ -15,6 +15,7 @@ import {
   releaseStep,
   type SettleResult,
 } from "../hot/scripts.js";
+import type { AttemptOutcome, Telemetry } from "../observability/telemetry.js";
 import { tokensOfUsage } from "../throttle/gate.js";
 import { type AdmissionEnv, type AdmissionResult, admit, releaseLimits } from "./admission.js";
 import type { PreparedDefinition } from "./definition.js";
@@ -31,6 +32,8 @@ export interface RunnerEnv extends AdmissionEnv {
   readonly logger: StepLogger;
   /** Durable store for externalized payloads; without it every output stays inline. */
   readonly durable?: DurableEnv;
+  /** Metrics and spans of attempts (OTel API plus the built-in sink). */
+  readonly telemetry?: Telemetry;
   keysOf(partition: number): PartitionKeys;
   pluginFor(type: string, version: string): StepPlugin | undefined;
   /** Whether the slot should claim a next step after this one. */
@@ -132,6 +135,16 @@ export async function runClaimedStep(
   }
   if (!admitted.run) return undefined;
   const grant = admitted.grant;
+  const scope = env.telemetry?.startAttempt({
+    executionId: item.executionId,
+    stepId: item.stepId,
+    stepType: step === undefined ? "unknown" : `${step.type}@${step.typeVersion}`,
+    pipeline: def.ir.name,
+    attempt: item.attempt,
+    recoveries: item.recoveries,
+  });
+  let outcome: AttemptOutcome = "released";
+  let errorCode: string | undefined;
   let usedTokens: number | undefined;
   const controller = new AbortController();
   let cause: AbortCause | undefined;
@@ -192,7 +205,9 @@ export async function runClaimedStep(
         metadata: step.metadata,
         logger: env.logger,
         heartbeat,
+        ...(scope === undefined ? {} : { traceparent: scope.traceparent }),
         emit: (type, data) => {
+          scope?.event(type, data);
           // `llm.usage` reconciles token reservations of rate limits when the step ends.
           const tokens = type === "llm.usage" ? tokensOfUsage(data) : undefined;
           if (tokens !== undefined) usedTokens = (usedTokens ?? 0) + tokens;
@@ -211,6 +226,7 @@ export async function runClaimedStep(
         outputLimits(def, item.stepId, item.executionId, env.durable),
         `output of step '${item.stepId}' (execution ${item.executionId})`,
       );
+      scope?.payload(Buffer.byteLength(outputJson), hotJson !== outputJson);
     } catch (error) {
       if (cause === "shutdown") {
         await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
@@ -221,9 +237,12 @@ export async function runClaimedStep(
         // A 429 slows the whole provider, not only this step.
         await env.throttle?.blockProvider(grant, info.retryAfterMs).catch(() => undefined);
       }
-      return await reportFailure(env, keys, def, item, info);
+      errorCode = info.code;
+      const failed = await reportFailure(env, keys, def, item, info);
+      outcome = failed.outcome === "retry" ? "retried" : failed.outcome;
+      return failed;
     }
-    return await completeStep(env.store, keys, {
+    const completed = await completeStep(env.store, keys, {
       ...ref,
       outputJson: hotJson,
       workerId: env.workerId,
@@ -243,6 +262,8 @@ export async function runClaimedStep(
           }
         : {}),
     });
+    outcome = "completed";
+    return completed;
   } catch (error) {
     // STALE_TOKEN (lease lost and recovered elsewhere) or the store is unreachable: the lease
     // expires and the step is recovered; nothing else to do here.
@@ -254,6 +275,7 @@ export async function runClaimedStep(
     });
     return undefined;
   } finally {
+    scope?.end(outcome, errorCode);
     clearInterval(hbTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     register(undefined);
@@ -270,7 +292,7 @@ async function reportFailure(
   def: PreparedDefinition,
   item: ClaimedStep,
   error: StepErrorInfo,
-): Promise<SettleResult> {
+): Promise<Awaited<ReturnType<typeof failStep>>> {
   const policy = def.policies.get(item.stepId)!.retry;
   const seed = `${item.executionId}:${item.stepId}:${item.attempt}`;
   const decision = decideRetry(policy, item.attempt, error, seed);

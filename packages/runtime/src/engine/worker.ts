@@ -22,12 +22,13 @@ import {
   setFingerprint,
 } from "../hot/scripts.js";
 import { createLedgerShipper, type LedgerShipper } from "../ledger/shipper.js";
+import { type ObservabilityOptions, Telemetry } from "../observability/telemetry.js";
 import { ThrottleGate } from "../throttle/gate.js";
 import type { LimitDenial } from "../throttle/limiter.js";
 import { DefinitionCache } from "./definition-cache.js";
 import { type DurableEnv, durableEnv, type WorkerDurableOptions } from "./durable-options.js";
 import { toStepError } from "./retry.js";
-import { fingerprintOf, fingerprintOfFacts, readExecution } from "./state.js";
+import { fingerprintOf, fingerprintOfFacts, readExecution, readExecutionHead } from "./state.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
 
 /** Options of {@link createWorker}. */
@@ -72,6 +73,13 @@ export interface WorkerOptions {
    * every output stays inline in hot state and nothing is shipped.
    */
   readonly durable?: WorkerDurableOptions;
+  /**
+   * Metrics and traces. OpenTelemetry API instruments and spans are always emitted (no-ops unless
+   * an OTel SDK is registered); `mode` adds the built-in sink: `memory` (read it from
+   * `worker.telemetry`), `durable` (batched into the durable store, for `ordo metrics`), `both`.
+   * Default `{ mode: "disabled" }`.
+   */
+  readonly observability?: ObservabilityOptions;
 }
 
 /** A throttled attempt, as reported to {@link WorkerOptions.onThrottled}. */
@@ -101,6 +109,8 @@ export interface CloseOptions {
 export interface Worker {
   readonly id: string;
   readonly stats: Readonly<WorkerStats>;
+  /** This worker's telemetry (`telemetry.sink.metrics()` and `.spans()` in memory mode). */
+  readonly telemetry: Telemetry;
   /** Starts the loop (only needed with `autostart: false`); resolves when the worker closes. */
   run(): Promise<void>;
   /** Stops claiming, finishes (or releases) in-flight steps and closes connections it opened. */
@@ -138,6 +148,7 @@ class WorkerImpl implements Worker {
   private readonly onThrottled: WorkerOptions["onThrottled"];
   private readonly cancelTimer: NodeJS.Timeout;
   private readonly durable: DurableEnv | undefined;
+  readonly telemetry: Telemetry;
   private readonly shipper: LedgerShipper | undefined;
 
   constructor(options: WorkerOptions) {
@@ -163,6 +174,11 @@ class WorkerImpl implements Worker {
       this.plugins.set(`${plugin.type}@${majorOf(plugin.version)}`, plugin);
     }
     this.durable = options.durable && durableEnv(options.durable);
+    const store = options.observability?.store ?? options.durable?.store;
+    this.telemetry = new Telemetry(
+      { ...options.observability, ...(store === undefined ? {} : { store }) },
+      (error) => this.logger.warn("telemetry flush failed", { message: (error as Error).message }),
+    );
     this.shipper = this.shipperFor(options);
   }
 
@@ -199,8 +215,11 @@ class WorkerImpl implements Worker {
       pluginFor: (type: string, version: string) => this.plugins.get(`${type}@${majorOf(version)}`),
       claimNext: () => (this.closing ? 0 : 1),
       throttle: this.throttle,
-      onThrottled: (item: ClaimedStep, denial: LimitDenial) =>
-        this.onThrottled?.({ executionId: item.executionId, stepId: item.stepId, denial }),
+      telemetry: this.telemetry,
+      onThrottled: (item: ClaimedStep, denial: LimitDenial) => {
+        this.telemetry.throttled(item.executionId, item.stepId, denial.retryAfterMs);
+        this.onThrottled?.({ executionId: item.executionId, stepId: item.stepId, denial });
+      },
       onRetryScheduled: (delayMs: number) => {
         this.nextDueAt = Math.min(this.nextDueAt, Date.now() + delayMs);
       },
@@ -328,6 +347,7 @@ class WorkerImpl implements Worker {
       else this.stats.completed++;
       if (result.finalStatus !== undefined) {
         this.stats.finalized++;
+        this.traceExecution(current, def.ir.name, result.finalStatus);
         // Single-step executions store the fingerprint inside completeStep already.
         if (result.storedFingerprint === undefined) {
           this.onFinalized(current, result.finalStatus, result.facts);
@@ -368,6 +388,18 @@ class WorkerImpl implements Worker {
     } catch {
       // lease recovery will return the step
     }
+  }
+
+  /** The finalizing worker records the execution span (reads when the execution started). */
+  private traceExecution(item: ClaimedStep, pipeline: string, status: FinalStatus): void {
+    const keys = this.keyspace.part(item.partition);
+    void readExecutionHead(this.store, keys, item.executionId)
+      .then((head) => {
+        if (head !== null) {
+          this.telemetry.executionFinished(item.executionId, pipeline, status, head.startedAt);
+        }
+      })
+      .catch(() => undefined);
   }
 
   /** The finalizing worker stores the execution fingerprint (any reader can recompute it too). */
@@ -433,6 +465,7 @@ class WorkerImpl implements Worker {
       .catch((error) =>
         this.logger.warn("ledger shipper close failed", { message: (error as Error).message }),
       );
+    await this.telemetry.close();
     await this.store.close();
   }
 }

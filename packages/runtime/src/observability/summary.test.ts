@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { quantile, summarizeMetrics } from "./summary.js";
+
+describe("quantile", () => {
+  it("takes the nearest rank", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(quantile(values, 0.5)).toBe(50);
+    expect(quantile(values, 0.99)).toBe(99);
+    expect(quantile(values, 1)).toBe(100);
+    expect(quantile([7], 0.99)).toBe(7);
+    expect(quantile([], 0.5)).toBe(0);
+  });
+});
+
+describe("summarizeMetrics", () => {
+  it("groups by name and optional label, with counts, sums and percentiles", () => {
+    const points = [
+      { name: "ordo.steps.completed", value: 1, at: 1 },
+      { name: "ordo.steps.completed", value: 1, at: 2 },
+      { name: "ordo.step.duration_ms", value: 30, at: 1, labels: { outcome: "completed" } },
+      { name: "ordo.step.duration_ms", value: 10, at: 2, labels: { outcome: "completed" } },
+      { name: "ordo.step.duration_ms", value: 90, at: 3, labels: { outcome: "failed" } },
+    ];
+    expect(summarizeMetrics(points)).toEqual([
+      { name: "ordo.step.duration_ms", count: 3, sum: 130, p50: 30, p99: 90, max: 90 },
+      { name: "ordo.steps.completed", count: 2, sum: 2, p50: 1, p99: 1, max: 1 },
+    ]);
+    expect(summarizeMetrics(points, "outcome").map((s) => [s.name, s.p50])).toEqual([
+      ["ordo.step.duration_ms{outcome=completed}", 10],
+      ["ordo.step.duration_ms{outcome=failed}", 90],
+      ["ordo.steps.completed", 1],
+    ]);
+  });
+});
