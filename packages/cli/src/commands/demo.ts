@@ -51,7 +51,9 @@ export const demoCommand = defineCommand({
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }, { io }) {
     const scenario = findScenario(positionals[0]);
-    const workers = Math.max(1, parseCount("--workers", values.workers, scenario.workers));
+    // --workers 0 only with --redis: external `ordo worker` processes run the steps.
+    const least = values.redis === undefined ? 1 : 0;
+    const workers = Math.max(least, parseCount("--workers", values.workers, scenario.workers));
     const loaded = await scenario.load(io);
     if (loaded === undefined) return EXIT.INVALID;
     const { ir, fingerprint } = loaded.pipeline;
