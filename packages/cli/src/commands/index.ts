@@ -23,6 +23,7 @@ import { importCommand } from "./import.js";
 import { inputCommand } from "./input.js";
 import { instancesCommand } from "./instances.js";
 import { ledgerCommand } from "./ledger.js";
+import { metricsCommand } from "./metrics.js";
 import { pauseCommand } from "./pause.js";
 import { queueCommand } from "./queue.js";
 import { replayCommand } from "./replay.js";
@@ -62,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
   timelineCommand,
   replayCommand,
   rerunCommand,
+  metricsCommand,
   demoCommand,
   queueCommand,
   instancesCommand,
