@@ -15,6 +15,7 @@ import { z } from "zod";
 import { EmbeddedRedis } from "../../packages/runtime/src/embedded/index.js";
 import { isExternalPayload } from "../../packages/runtime/src/engine/payloads.js";
 import {
+  auditExecution,
   type Connection,
   createClient,
   createWorker,
@@ -208,6 +209,10 @@ describe("externalization and durability", () => {
     expect(snapshot?.steps.big?.extra).toEqual({ outputHash: ref.$payload.slice(7) });
     const types = (await store.readEvents(run.executionId)).map((e) => e.type);
     expect(types).toContain("execution.completed");
+    // The audit resolves the ref and recomputes the same fingerprint from the stored payload.
+    const report = await auditExecution(store, run.executionId);
+    expect(report.issues).toEqual([]);
+    expect(report.recomputedFingerprint).toBe(report.recordedFingerprint);
     await plain.close();
     await store.close();
   });
