@@ -1,4 +1,4 @@
--- awaitInput v1
+-- awaitInput v2
 -- Purpose: a claimed human-input step starts waiting for an answer: the claim ends (lease
 -- released, the step no longer counts as running, so pause and cancel are not held up by it) and
 -- the step becomes `waiting`. With a timeout it also enters `delayed` at its deadline; a claim's
@@ -10,7 +10,7 @@
 -- ARGV[5] timeout ms (0 = wait forever)   ARGV[6] request JSON (prompt, assignee, context)
 -- Returns: {"OK", finalStatus or "", deadlineMs or "0"}
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
--- Ledger: human_input.waiting | step.cancelled (+ execution.cancelled); step.stale_rejected.
+-- Ledger: human_input.waiting (+ execution.paused) | step.cancelled (+ execution.cancelled); step.stale_rejected.
 -- @include base
 -- @include settle
 -- @include fence
@@ -35,4 +35,5 @@ if timeout > 0 then
 end
 emit(exec, 'human_input.waiting', step, redis.call('HGET', K.att, m) or '1', ARGV[4], token,
   nil, ARGV[6])
+note_paused(exec)
 return { 'OK', '', deadline }

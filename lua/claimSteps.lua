@@ -1,4 +1,4 @@
--- claimSteps v2
+-- claimSteps v3
 -- Purpose: give a worker up to N ready steps of this partition (oldest execution first), after
 -- promoting due retries and recovering expired leases (bounded, so any worker does the upkeep and
 -- no recovery daemon is needed). Cost: O(N * dependencies) plus the bounded upkeep.
@@ -10,8 +10,8 @@
 -- Returns: {"OK", items} where each item is {exec, step, token, attempt, recoveries, fp,
 --   leaseDeadlineMs, inputJson, depId1, depOutputJson1, ...}
 -- Errors: none (an empty queue gives an empty list).
--- Ledger: step.claimed per item; step.recovered per expired lease; execution.cancelled when a
---   recovery ends a cancelled execution.
+-- Ledger: step.claimed per item; step.recovered per expired lease; step.cancelled and
+--   execution.cancelled when a recovery ends a step of a cancelled execution.
 -- @include base
 -- @include settle
 -- @include claim

@@ -1,4 +1,4 @@
--- completeStep v2
+-- completeStep v3
 -- Purpose: accept a step's output (fenced by its claim token), release its lease, make dependents
 -- ready by trigger rule, finalize the execution when this was its last step, and claim the next
 -- ready step for the same worker slot: one round trip per step in steady state.
@@ -13,7 +13,7 @@
 --   facts only when this call finalized and did not store ARGV[8]: {inputJson, step, status,
 --   outputJson or "", ...} for the fingerprint; storedFingerprint = ARGV[8] when stored, else "")
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
--- Ledger: step.completed; step.skipped for dependents skipped by their trigger rule;
+-- Ledger: step.completed; execution.paused when it ended the last running step of a paused one; step.skipped for dependents skipped by their trigger rule;
 --   execution.<status> on finalization; execution.fingerprinted when ARGV[8] was stored; step.stale_rejected when the token does not match;
 --   step.claimed for the next step(s).
 -- @include base
@@ -32,6 +32,7 @@ emit(exec, 'step.completed', step, redis.call('HGET', K.att, m) or '1', ARGV[5],
   '{"bytes":' .. fmt(string.len(ARGV[4])) .. '}')
 local made = settle(exec, fp, step, true, 'completed')
 local final = finalize(exec) or ''
+note_paused(exec)
 local items = claim_with_upkeep(ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), made)
 local facts, stored = {}, ''
 if final == 'completed' and ARGV[8] ~= '' and xget(exec, 'n') == '1' then

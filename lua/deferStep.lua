@@ -1,4 +1,4 @@
--- deferStep v1
+-- deferStep v2
 -- Purpose: a claimed step could not get its concurrency leases or rate-limit units: give the
 -- claim back without spending an attempt or a recovery and park the step in `delayed` until its
 -- retry-after (status `throttled`), so no worker busy-spins on it. Fenced by the claim token.
@@ -10,7 +10,7 @@
 -- ARGV[5] retry-after ms   ARGV[6] reason (readable)   ARGV[7] details JSON (scope, current, limit)
 -- Returns: {"OK", finalStatus or "", dueAtMs}
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
--- Ledger: concurrency.denied | step.cancelled (+ execution.cancelled); step.stale_rejected.
+-- Ledger: concurrency.denied (+ execution.paused) | step.cancelled (+ execution.cancelled); step.stale_rejected.
 -- @include base
 -- @include settle
 -- @include fence
@@ -31,4 +31,5 @@ redis.call('HSET', K.st, m, 'throttled')
 redis.call('ZADD', K.delayed, fmt(due), m)
 emit(exec, 'concurrency.denied', step, redis.call('HGET', K.att, m) or '1', ARGV[4], token,
   ARGV[6], ARGV[7])
+note_paused(exec)
 return { 'OK', '', fmt(due) }

@@ -1,4 +1,4 @@
--- failStep v2
+-- failStep v3
 -- Purpose: record a failed attempt (fenced by its claim token). The worker decides, from the
 -- retry policy and the error, whether to retry (the delay, with seeded jitter, is computed in TS
 -- so replays are reproducible) or to fail terminally; this script applies the decision atomically.
@@ -14,7 +14,7 @@
 -- Returns: {"OK", finalStatus or "", items, outcome ("retry"|"failed"|"cancelled"), attempt, facts}
 --   (facts as in completeStep, only when this call finalized)
 --   | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"} | {"STALE_TOKEN", currentStatus}
--- Ledger: step.retry_scheduled | step.failed | step.cancelled; step.skipped for dependents;
+-- Ledger: step.retry_scheduled | step.failed | step.cancelled; execution.paused (see completeStep); step.skipped for dependents;
 --   execution.<status> on finalization; step.stale_rejected; step.claimed for the next step(s).
 -- @include base
 -- @include settle
@@ -45,6 +45,7 @@ else
   made = settle(exec, fp, step, false, outcome)
   final = finalize(exec) or ''
 end
+note_paused(exec)
 local items = claim_with_upkeep(ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]), made)
 local facts = {}
 if final ~= '' then facts = final_facts(exec, fp) end

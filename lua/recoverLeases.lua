@@ -1,4 +1,4 @@
--- recoverLeases v2
+-- recoverLeases v3
 -- Purpose: upkeep of one partition without claiming: promote due retries and recover expired
 -- leases (bounded). Workers also do this inside every claim; this script serves idle sweeps,
 -- operators and tests. Cost: O(limit).
@@ -6,8 +6,8 @@
 --   ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
 -- ARGV[1] limit per kind (promotions, recoveries)
 -- Returns: {"OK", promoted, recovered}
--- Ledger: step.recovered per expired lease; execution.cancelled when a recovery ends a cancelled
---   execution.
+-- Ledger: step.recovered per expired lease; step.cancelled and execution.cancelled when a
+--   recovery ends a step of a cancelled execution.
 -- @include base
 -- @include settle
 -- @include claim

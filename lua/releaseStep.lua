@@ -1,4 +1,4 @@
--- releaseStep v1
+-- releaseStep v2
 -- Purpose: a worker shutting down gives a claimed step back without running it to the end: the
 -- step returns to `ready` (or becomes `cancelled` on a cancelled execution) with its attempt and
 -- recovery counters untouched, and an idle worker is woken. Fenced by the claim token. Cost: O(1).
@@ -7,7 +7,8 @@
 -- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token   ARGV[4] workerId
 -- Returns: {"OK", finalStatus or ""} | {"EXECUTION_NOT_FOUND"} | {"STEP_NOT_FOUND"}
 --   | {"STALE_TOKEN", currentStatus}
--- Ledger: step.released | step.cancelled (+ execution.cancelled); step.stale_rejected.
+-- Ledger: step.released (+ execution.paused) | step.cancelled (+ execution.cancelled);
+--   step.stale_rejected.
 -- @include base
 -- @include settle
 -- @include fence
@@ -27,5 +28,6 @@ else
   emit(exec, 'step.released', step, redis.call('HGET', K.att, m) or '1', ARGV[4], token, nil, nil)
   make_ready(exec, fp, step)
   wake(1)
+  note_paused(exec)
 end
 return { 'OK', final }

@@ -46,11 +46,15 @@ local function recover_due(limit)
       emit(exec, 'step.recovered', step, redis.call('HGET', K.att, m) or '1', nil,
         redis.call('HGET', K.tok, m), 'lease expired', '{"recoveries":' .. fmt(rec) .. '}')
       if xget(exec, 'cancel') == '1' then
+        -- Like every other path that ends a step as cancelled, the ledger says so (replay audit).
         redis.call('HSET', K.st, m, 'cancelled')
+        emit(exec, 'step.cancelled', step, redis.call('HGET', K.att, m) or '1', nil,
+          redis.call('HGET', K.tok, m), 'lease expired while cancelling', nil)
         settle(exec, fp, step, false, 'cancelled')
         finalize(exec)
       else
         make_ready(exec, fp, step)
+        note_paused(exec)
       end
     end
   end

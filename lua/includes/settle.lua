@@ -77,6 +77,15 @@ local function settle(exec, fp, step, ok, status)
   return made_ready
 end
 
+-- A paused execution whose last running step just ended is now fully paused: record it once
+-- (`execution.paused`). Call after the step's end was recorded; a finalized execution is not paused.
+local function note_paused(exec)
+  if xget(exec, 'pause') == '1' and xget(exec, 'status') == 'running'
+    and tonumber(xget(exec, 'run') or '0') == 0 then
+    emit(exec, 'execution.paused', nil, nil, nil, nil, 'no step running', nil)
+  end
+end
+
 -- Terminal facts for the execution fingerprint, returned by the script that finalized, so the
 -- worker computes the fingerprint without reading the execution back: {inputJson, step1, status1,
 -- output1 ('' when none), ...} in definition order. O(steps), once per execution.
