@@ -98,6 +98,11 @@ describe("pause and resume", () => {
     const types: string[] = [];
     for await (const e of run.events()) types.push(e.type);
     expect(types).toContain("execution.pause_requested");
+    // Recorded once, when the running step `a` ended after the pause request.
+    expect(types.filter((t) => t === "execution.paused")).toHaveLength(1);
+    expect(types.indexOf("execution.paused")).toBeGreaterThan(
+      types.indexOf("execution.pause_requested"),
+    );
     expect(types).toContain("execution.resumed");
     expect(types.indexOf("execution.resumed")).toBeLessThan(types.lastIndexOf("step.claimed"));
   });
