@@ -5,7 +5,9 @@
  * see docs/concepts/policies.md for the trade-off).
  */
 import { OrdoError } from "@ordo/core";
+import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
+import { DEFAULT_PREFIX } from "../hot/keys.js";
 import type { LimitPlan } from "./plan.js";
 
 /** Leases and reservations one attempt holds; give it back with {@link Limiter.release}. */
@@ -42,14 +44,41 @@ function reasonOf(kind: LimitDenial["kind"], name: string, n: number, limit: num
   return `Concurrency limit reached for ${name} (${n} of ${limit} running); retry in ${ms} ms`;
 }
 
-/** The limits store of one deployment (`prefix`). */
+/**
+ * The limits store of one deployment (`prefix`). Workers use it through their throttle gate;
+ * operators and tests can use it directly.
+ *
+ * @example
+ * ```ts
+ * import { Limiter } from "@ordo/runtime";
+ * const limiter = Limiter.connect("redis://localhost:6379"); // prefix "ordo"
+ * const plan = { concurrency: [{ name: "provider:openai", limit: 3, retryAfterMs: 250 }], rates: [], blockable: [] };
+ * const got = await limiter.acquire(plan, "e1|answer|7", 30_000);
+ * if ("grant" in got) await limiter.release(got.grant);
+ * else console.log(got.denial.reason); // Concurrency limit reached for provider:openai (3 of 3 running); ...
+ * await limiter.close();
+ * ```
+ */
 export class Limiter {
   private readonly store: HotStore;
   private readonly tag: string;
 
-  constructor(store: HotStore, prefix: string) {
+  private readonly owned: boolean;
+
+  constructor(store: HotStore, prefix: string, owned = false) {
     this.store = store;
     this.tag = `{${prefix}:limits}`;
+    this.owned = owned;
+  }
+
+  /** A limiter on its own connection (closed by {@link Limiter.close}). */
+  static connect(connection: Connection, prefix = DEFAULT_PREFIX): Limiter {
+    return new Limiter(openHotStore(connection), prefix, true);
+  }
+
+  /** Closes the connection if {@link Limiter.connect} opened it. */
+  async close(): Promise<void> {
+    if (this.owned) await this.store.close();
   }
 
   /** Key of the lease set of a concurrency limit (`provider:openai` -> `{p:limits}:c:provider:openai`). */
