@@ -121,5 +121,8 @@ describe("ordo demo hitl", () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/\[THROTTLED\] call-\d{3} .*provider:openai \(3 of 3 running\)/);
     expect(result.out).toMatch(/status\s+completed\s+\(100\/100/);
+    expect(result.out).toMatch(
+      /throttling\s+provider:openai: limit 3, at most 3 at once, \d+ throttled claim\(s\), limit respected/,
+    );
   }, 40_000);
 });

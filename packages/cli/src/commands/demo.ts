@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { defineCommand, EXIT } from "../command.js";
 import { attachControls } from "../demo/controls.js";
 import { type ReplayCheck, replayCheck } from "../demo/replay-check.js";
+import { throttleSummary } from "../demo/throttle-summary.js";
 import { prettyJson } from "../output.js";
 import { DEMO_SCENARIOS, findScenario } from "../run/demo-scenarios.js";
 import { executeWithProgress } from "../run/execute.js";
@@ -94,6 +95,7 @@ export const demoCommand = defineCommand({
         bar: true,
         executionId,
       });
+      const throttling = await throttleSummary(session.client, ir, executionId);
       let replay: ReplayCheck | undefined;
       if (scenario.replay && report.status === "completed") {
         replay = await replayCheck(session.connection, session.prefix, session.client, executionId);
@@ -104,6 +106,7 @@ export const demoCommand = defineCommand({
             scenario: scenario.name,
             ...report,
             workers: Object.fromEntries(printer.completedBy),
+            ...(throttling.length === 0 ? {} : { throttling }),
             ...(replay === undefined ? {} : { replay }),
           }),
         );
@@ -112,6 +115,12 @@ export const demoCommand = defineCommand({
         io.stdout.write(
           `\n${formatReport(report)}workers      ${byWorker || "-"} (steps completed)\n`,
         );
+        for (const t of throttling) {
+          io.stdout.write(
+            `throttling   ${t.scope}: limit ${t.limit}, at most ${t.observedMax} at once, ` +
+              `${t.throttled} throttled claim(s), limit ${t.respected ? "respected" : "EXCEEDED"}\n`,
+          );
+        }
         if (replay !== undefined) {
           const yes = (b: boolean) => (b ? "yes" : "NO");
           io.stdout.write(
@@ -123,6 +132,7 @@ export const demoCommand = defineCommand({
         }
       }
       if (replay !== undefined && !replay.match) return EXIT.INVALID;
+      if (throttling.some((t) => !t.respected)) return EXIT.INVALID;
       return exitCodeOf(report.status);
     } finally {
       detach();

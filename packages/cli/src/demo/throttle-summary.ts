@@ -1,0 +1,76 @@
+/**
+ * The throttling summary of `ordo demo`: from the ledger, for each limited provider, the most
+ * attempts that ran at once (claim to report, throttled claims excluded), so the demo can show
+ * that a limit held.
+ */
+import type { PipelineIR } from "@ordo/core";
+import type { Client, HotLedgerEvent } from "@ordo/runtime";
+
+/** One provider limit and what the run did with it. */
+export interface ThrottleSummary {
+  readonly scope: string;
+  readonly limit: number;
+  /** Most attempts of the scope that ran at the same time. */
+  readonly observedMax: number;
+  /** How many claims were denied by a limit and waited. */
+  readonly throttled: number;
+  readonly respected: boolean;
+}
+
+const END = new Set(["step.completed", "step.failed", "step.retry_scheduled", "step.cancelled"]);
+
+/** Max overlap of [start, end] intervals (ms). */
+function maxOverlap(intervals: readonly [number, number][]): number {
+  const points = intervals.flatMap(([s, e]): [number, number][] => [
+    [s, 1],
+    [e, -1],
+  ]);
+  // Ends before starts at the same ms: a step that ended frees its lease for the next one.
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of points) {
+    now += d;
+    max = Math.max(max, now);
+  }
+  return max;
+}
+
+/** Summaries for every provider-scoped concurrency limit of `ir` that names a provider. */
+export async function throttleSummary(
+  client: Client,
+  ir: PipelineIR,
+  executionId: string,
+): Promise<ThrottleSummary[]> {
+  const limits = (ir.policies?.concurrency ?? []).filter(
+    (l) => l.scope === "provider" && l.key !== undefined,
+  );
+  if (limits.length === 0) return [];
+  const providerOf = new Map(ir.steps.map((s) => [s.id, s.metadata.provider]));
+  const events: HotLedgerEvent[] = [];
+  for await (const e of client.handle(executionId).events()) events.push(e);
+  return limits.map((limit) => {
+    const started = new Map<string, number>();
+    const intervals: [number, number][] = [];
+    let throttled = 0;
+    for (const e of events) {
+      if (e.stepId === undefined || providerOf.get(e.stepId) !== limit.key) continue;
+      if (e.type === "step.claimed") started.set(e.stepId, e.at);
+      else if (e.type === "concurrency.denied") {
+        throttled++;
+        started.delete(e.stepId);
+      } else if (END.has(e.type) && started.has(e.stepId)) {
+        intervals.push([started.get(e.stepId)!, e.at]);
+        started.delete(e.stepId);
+      }
+    }
+    const observedMax = maxOverlap(intervals);
+    return {
+      scope: `provider:${limit.key}`,
+      limit: limit.limit,
+      observedMax,
+      throttled,
+      respected: observedMax <= limit.limit,
+    };
+  });
+}
