@@ -18,6 +18,7 @@ import {
   auditExecution,
   type Connection,
   createClient,
+  createEmbeddedRuntime,
   createWorker,
   type DurableStore,
   openSqliteStore,
@@ -184,6 +185,25 @@ describe("externalization and durability", () => {
     }
     expect(fingerprints[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprints[1]).toBe(fingerprints[0]);
+  });
+
+  it("createEmbeddedRuntime passes the store to its worker and client", async () => {
+    const store = await openSqliteStore({ path: join(dir, "embedded-runtime.db") });
+    const ordo = createEmbeddedRuntime({
+      plugins: [blob, measure],
+      idleWaitMs: 20,
+      durable: { store, inlineMaxBytes: 100 },
+    });
+    const run = await ordo.client.start(ir, { size: 300 });
+    expect(await run.result({ timeoutMs: 10_000 })).toEqual({ text: "x".repeat(300), length: 300 });
+    const plain = createClient({ connection: { embedded: ordo.engine } });
+    const raw = (await plain.handle(run.executionId).status()).steps.big!.output;
+    expect(isExternalPayload(raw)).toBe(true);
+    await plain.close();
+    await ordo.close();
+    // The worker's shipper made its final pass on close.
+    expect((await store.getSnapshot(run.executionId))?.status).toBe("completed");
+    await store.close();
   });
 
   it("ships the ledger from the worker and snapshots the existing payload ref", async () => {
