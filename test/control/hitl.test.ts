@@ -157,7 +157,7 @@ describe("human input", () => {
     );
     const s = await run.status();
     expect(s.steps.quick?.status).toBe("failed");
-    expect((s.steps.quick?.error as { code: string }).code).toBe("STEP_TIMEOUT");
+    expect(s.steps.quick?.error).toMatchObject({ code: "STEP_TIMEOUT" });
     expect(s.steps.fallback?.status).toBe("completed");
     expect(await codeOf(client.submitInput(run.executionId, "quick", "late"))).toBe(
       "INPUT_NOT_AWAITED",
