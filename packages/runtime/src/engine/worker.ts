@@ -101,6 +101,11 @@ export interface WorkerStats {
 export interface CloseOptions {
   /** Give in-flight steps back at once instead of finishing them. Default false. */
   readonly release?: boolean;
+  /**
+   * Simulate a crash (chaos tests and demos): in-flight steps are abandoned (no report, no
+   * release, heartbeats stop), so their leases expire and other workers recover them. Default false.
+   */
+  readonly abandon?: boolean;
   /** Finish in-flight steps for at most this long, then release the rest. Default 30 000 ms. */
   readonly timeoutMs?: number;
 }
@@ -392,6 +397,8 @@ class WorkerImpl implements Worker {
 
   /** The finalizing worker records the execution span (reads when the execution started). */
   private traceExecution(item: ClaimedStep, pipeline: string, status: FinalStatus): void {
+    // Skip the extra read when nothing would record the span (no sink, no OTel SDK).
+    if (!this.telemetry.observesExecutions) return;
     const keys = this.keyspace.part(item.partition);
     void readExecutionHead(this.store, keys, item.executionId)
       .then((head) => {
@@ -451,7 +458,8 @@ class WorkerImpl implements Worker {
     const releaseAll = () => {
       for (const flight of this.flights) flight.abort("shutdown");
     };
-    if (options.release) releaseAll();
+    if (options.abandon) for (const flight of this.flights) flight.abort("abandon");
+    else if (options.release) releaseAll();
     const timer = setTimeout(releaseAll, options.timeoutMs ?? 30_000);
     await drained;
     clearTimeout(timer);

@@ -108,6 +108,7 @@ export class Telemetry {
   private readonly tracer: Tracer;
   private readonly counters = new Map<CounterName, Counter>();
   private readonly histograms = new Map<HistogramName, Histogram>();
+  private tracerRecords: boolean | undefined;
 
   constructor(options: ObservabilityOptions = {}, onError?: (error: unknown) => void) {
     this.sink = new TelemetrySink({
@@ -227,6 +228,20 @@ export class Telemetry {
         });
       },
     };
+  }
+
+  /**
+   * Whether execution spans and durations are worth a hot-state read of the start time: the
+   * built-in sink keeps them, or the tracer records (an OTel SDK is registered; probed once).
+   */
+  get observesExecutions(): boolean {
+    if (this.sink.enabled) return true;
+    if (this.tracerRecords === undefined) {
+      const probe = this.tracer.startSpan("ordo.probe");
+      this.tracerRecords = probe.isRecording();
+      probe.end();
+    }
+    return this.tracerRecords;
   }
 
   /** Records the execution span and duration (called by the worker that finalized it). */
