@@ -43,7 +43,8 @@ export interface RunnerEnv extends AdmissionEnv {
 }
 
 /** Why the runner aborted a step's signal. */
-type AbortCause = "timeout" | "cancelled" | "lease-lost" | "shutdown";
+/** `abandon`: a simulated crash (chaos): no report, no release, the lease just expires. */
+type AbortCause = "timeout" | "cancelled" | "lease-lost" | "shutdown" | "abandon";
 
 /** An attempt in flight; the worker aborts it with `shutdown` to release it. */
 export interface InFlight {
@@ -232,6 +233,7 @@ export async function runClaimedStep(
         await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
         return undefined;
       }
+      if (cause === "abandon") return undefined;
       const info = toStepError(error);
       if (info.code === "RETRY_AFTER" && info.retryAfterMs !== undefined && grant !== undefined) {
         // A 429 slows the whole provider, not only this step.
@@ -279,7 +281,7 @@ export async function runClaimedStep(
     clearInterval(hbTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     register(undefined);
-    if (grant !== undefined) {
+    if (grant !== undefined && cause !== "abandon") {
       // Leases also expire with the step lease; releasing now frees capacity and wakes a waiter.
       await releaseLimits(env, grant, usedTokens === undefined ? {} : { tokens: usedTokens });
     }
