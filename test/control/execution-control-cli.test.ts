@@ -114,6 +114,7 @@ describe("ordo demo hitl", () => {
     expect(report.replay.before).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(report.workers).length).toBeGreaterThanOrEqual(3);
     expect(result.err.match(/\[RETRY\]/g)).toHaveLength(11);
+    expect(result.err.match(/\[KILL\]/g)).toHaveLength(2);
   }, 40_000);
 
   it("throttling-100 prints [THROTTLED] lines and converges", async () => {

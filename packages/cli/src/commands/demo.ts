@@ -1,6 +1,7 @@
 /** `ordo demo`: run a demo scenario end to end, embedded by default, with live progress. */
 import { randomUUID } from "node:crypto";
 import { defineCommand, EXIT } from "../command.js";
+import { scheduleKills } from "../demo/chaos-kill.js";
 import { attachControls } from "../demo/controls.js";
 import { type ReplayCheck, replayCheck } from "../demo/replay-check.js";
 import { throttleSummary } from "../demo/throttle-summary.js";
@@ -86,6 +87,17 @@ export const demoCommand = defineCommand({
       keys: !values.json,
       ...(values.answer === undefined ? {} : { answer: values.answer }),
     });
+    const stopKills =
+      scenario.kills === undefined
+        ? () => {}
+        : scheduleKills({
+            client: session.client,
+            workers: session.workers,
+            executionId,
+            count: scenario.kills,
+            at: 0.3,
+            out,
+          });
     try {
       const { report, printer } = await executeWithProgress({
         client: session.client,
@@ -136,6 +148,7 @@ export const demoCommand = defineCommand({
       return exitCodeOf(report.status);
     } finally {
       detach();
+      stopKills();
       await session.close();
     }
   },

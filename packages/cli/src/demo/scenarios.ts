@@ -153,13 +153,15 @@ export function chaosScenario(n: number, flakyEvery: number, providerLimit: numb
     const index = k + 2;
     const id = `chaos-step-${String(index).padStart(3, "0")}`;
     const metadata = { provider: "openai", model: "gpt-4.1", operation: "llm.chat" };
-    if (index % flakyEvery !== 0)
-      return { id, deps: ["chaos-step-001"], inputs: { ms: 1 }, metadata };
+    // 20 ms steps (not 1 ms): long enough for a killed worker to die with work in flight.
+    if (index % flakyEvery !== 0) {
+      return { id, deps: ["chaos-step-001"], inputs: { ms: 20 }, metadata };
+    }
     return {
       id,
       deps: ["chaos-step-001"],
       type: "demo.flaky",
-      inputs: { ms: 10, failAttempts: 1 },
+      inputs: { ms: 20, failAttempts: 1 },
       policies: { retry: retryFixed(3, 15) },
       metadata,
     };
@@ -180,6 +182,8 @@ export function chaosScenario(n: number, flakyEvery: number, providerLimit: numb
       concurrency: [
         { scope: "provider", key: "openai", limit: providerLimit, retryAfterMs: 1_000 },
       ],
+      // Short leases: a killed worker's steps are recovered within a second.
+      timeout: { leaseMs: 1_000, heartbeatMs: 250 },
     },
   );
 }

@@ -42,6 +42,8 @@ export interface DemoScenario {
   readonly humanInput?: boolean;
   /** After the run: snapshot to a scratch store, restore on a fresh engine, compare fingerprints. */
   readonly replay?: boolean;
+  /** In-process workers killed mid-run (simulated crash), recovered by lease expiry. */
+  readonly kills?: number;
 }
 
 /**
@@ -115,19 +117,21 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   {
     name: "chaos-100",
     summary:
-      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; openai limit 3; snapshot, restore and fingerprint match",
+      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; 2 workers killed and recovered; openai limit 3; snapshot, restore, fingerprint match",
     workers: 10,
     concurrency: 2,
     replay: true,
+    kills: 2,
     load: async () => loaded(chaosScenario(100, 9, 3)),
   },
   {
     name: "chaos-500",
     summary:
-      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; openai limit 12; snapshot, restore and fingerprint match",
+      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; 5 workers killed and recovered; openai limit 12; snapshot, restore, fingerprint match",
     workers: 30,
     concurrency: 4,
     replay: true,
+    kills: 5,
     load: async () => loaded(chaosScenario(500, 11, 12)),
   },
   {
