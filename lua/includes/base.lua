@@ -39,16 +39,68 @@ local function fmt(n)
   return string.format('%d', math.floor(n))
 end
 
+-- HMGET of `fields` of hash `key`, in chunks of 500 (unpack has a stack limit near 8000 values,
+-- and a definition may have many steps). Returns values aligned with `fields`; missing = false/nil.
+local function hmget(key, fields)
+  local res = {}
+  for first = 1, #fields, 500 do
+    local last = math.min(first + 499, #fields)
+    local r = redis.call('HMGET', key, UNPACK(fields, first, last))
+    for j = first, last do res[j] = r[j - first + 1] end
+  end
+  return res
+end
+
+-- Per-invocation memos (one script call only, never across calls). An execution's fp, start and
+-- n never change after createExecution/forkExecution/restoreExecution wrote them, input neither,
+-- and definition rows are immutable per fingerprint, so caching them within one call cannot change
+-- a result. Mutable fields (status, done, run, bad, cancel, pause, seq, ...) are always read live.
+-- Only present values are cached: a missing execution or step is asked again (it stays missing).
+local XMEMO, DMEMO = {}, {}
+local XFIXED = { fp = true, start = true, n = true }
+local DFIELDS = { 'o', 'nd', 'tr', 'dn', 'up', 'ls', 'sk', 'h' }
+
+-- Execution field `<exec>:<name>`. fp/start/n come in one HMGET; input is cached on its own (it
+-- may be large, so it is fetched only when asked for).
 local function xget(exec, name)
-  return redis.call('HGET', K.x, exec .. ':' .. name)
+  local key = exec .. ':' .. name
+  local v = XMEMO[key]
+  if v then return v end
+  if XFIXED[name] then
+    local r = redis.call('HMGET', K.x, exec .. ':fp', exec .. ':start', exec .. ':n')
+    if r[1] then XMEMO[exec .. ':fp'] = r[1] end
+    if r[2] then XMEMO[exec .. ':start'] = r[2] end
+    if r[3] then XMEMO[exec .. ':n'] = r[3] end
+    if name == 'fp' then return r[1] elseif name == 'start' then return r[2] end
+    return r[3]
+  end
+  v = redis.call('HGET', K.x, key)
+  if v and name == 'input' then XMEMO[key] = v end
+  return v
 end
 
 local function xset(exec, name, value)
   redis.call('HSET', K.x, exec .. ':' .. name, value)
 end
 
+-- Definition field `<fp>:<step>:<name>`: the step's whole row (DFIELDS) comes in one HMGET on
+-- first use, so settle/make_ready/claim read each step's row once per call. Missing = false.
 local function dget(fp, step, name)
-  return redis.call('HGET', K.def, fp .. ':' .. step .. ':' .. name)
+  local p = fp .. ':' .. step .. ':'
+  local row = DMEMO[p]
+  if not row then
+    local fields = {}
+    for i, f in ipairs(DFIELDS) do fields[i] = p .. f end
+    local r = hmget(K.def, fields)
+    row = {}
+    for i, f in ipairs(DFIELDS) do row[f] = r[i] end
+    if row.o then DMEMO[p] = row end
+  end
+  local v = row[name]
+  if v == nil then
+    v = redis.call('HGET', K.def, p .. name)
+  end
+  return v
 end
 
 local function split_member(m)
@@ -79,7 +131,13 @@ local function emit(exec, etype, step, attempt, worker, token, reason, data)
   return id
 end
 
+-- One LPUSH for all tokens; trim only when the list went past the cap (LTRIM of a shorter list is
+-- a no-op, so skipping it there changes nothing).
 local function wake(count)
-  for _ = 1, math.min(count, WAKE_CAP) do redis.call('LPUSH', K.wake, '1') end
-  redis.call('LTRIM', K.wake, 0, WAKE_CAP - 1)
+  local n = math.min(count, WAKE_CAP)
+  if n < 1 then return end
+  local ones = {}
+  for i = 1, n do ones[i] = '1' end
+  local len = redis.call('LPUSH', K.wake, UNPACK(ones))
+  if len > WAKE_CAP then redis.call('LTRIM', K.wake, 0, WAKE_CAP - 1) end
 end

@@ -71,10 +71,11 @@ local function claim_ready(worker, max, default_lease)
     if not popped[1] then break end
     local m = popped[1]
     local exec, step = split_member(m)
-    if redis.call('HGET', K.st, m) == 'ready' and xget(exec, 'pause') == '1' then
+    local st = redis.call('HGET', K.st, m)
+    if st == 'ready' and xget(exec, 'pause') == '1' then
       -- Paused execution: park the step; resumeExecution makes it ready again.
       redis.call('HSET', K.st, m, 'paused')
-    elseif redis.call('HGET', K.st, m) == 'ready' then
+    elseif st == 'ready' then
       local fp = xget(exec, 'fp')
       local token = redis.call('HINCRBY', K.tok, m, 1)
       local attempt = redis.call('HGET', K.att, m) or '1'
@@ -86,11 +87,17 @@ local function claim_ready(worker, max, default_lease)
       emit(exec, 'step.claimed', step, attempt, worker, fmt(token), nil, nil)
       local item = { exec, step, fmt(token), attempt, redis.call('HGET', K.rec, m) or '0', fp,
         fmt(NOW + lease), xget(exec, 'input') }
-      for _, d in ipairs(csv(dget(fp, step, 'up'))) do
-        local o = redis.call('HGET', K.out, exec .. '|' .. d)
-        if o then
-          item[#item + 1] = d
-          item[#item + 1] = o
+      local ups = csv(dget(fp, step, 'up'))
+      if #ups > 0 then
+        -- Every dependency's output in one HMGET; a dependency without output is left out.
+        local members = {}
+        for i, d in ipairs(ups) do members[i] = exec .. '|' .. d end
+        local outs = hmget(K.out, members)
+        for i, d in ipairs(ups) do
+          if outs[i] then
+            item[#item + 1] = d
+            item[#item + 1] = outs[i]
+          end
         end
       end
       items[#items + 1] = item
