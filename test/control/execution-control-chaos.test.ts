@@ -23,9 +23,9 @@ describe("abandoned steps (simulated worker kill)", () => {
   it("are recovered after their lease, and their limit lease expires with it", async () => {
     const connection = { embedded: new EmbeddedRedis() };
     const client = createClient({ connection });
-    const base = { connection, plugins: [sleep], idleWaitMs: 20, leaseMs: 300 };
+    const base = { connection, plugins: [sleep], idleWaitMs: 20, leaseMs: 1_000 };
     const doomed = createWorker({ ...base, workerId: "doomed" });
-    const ir = testIr([{ id: "slow", type: "test.sleep", inputs: { ms: 400 } }], {
+    const ir = testIr([{ id: "slow", type: "test.sleep", inputs: { ms: 1_500 } }], {
       policies: { concurrency: [{ scope: "global", limit: 1, retryAfterMs: 50 }] },
     });
     const run = await client.start(ir, {});
@@ -35,7 +35,7 @@ describe("abandoned steps (simulated worker kill)", () => {
     );
     await doomed.close({ abandon: true });
     const survivor = createWorker({ ...base, workerId: "survivor" });
-    await run.result({ timeoutMs: 5_000 });
+    await run.result({ timeoutMs: 10_000 });
     const s = await run.status();
     expect(s.status).toBe("completed");
     expect(s.steps.slow).toMatchObject({ status: "completed", recoveries: 1, attempt: 1 });
