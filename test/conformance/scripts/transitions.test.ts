@@ -60,6 +60,9 @@ async function scenario(store: HotStore, prefix: string) {
   await record("create", () =>
     S.createExecution(store, keys, { ...base, executionId: "x1", definition: def }),
   );
+  // Ready order is start time (ms) first: keep x1 strictly older than x2 on both engines, else
+  // a same-millisecond start on one side and not the other reorders their claims.
+  await new Promise((resolve) => setTimeout(resolve, 3));
   await record("create-known", () =>
     S.createExecution(store, keys, { ...base, executionId: "x2" }),
   );
