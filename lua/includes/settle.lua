@@ -12,13 +12,16 @@ end
 -- (so never while a step runs). Status is a pure function of counters kept by settle():
 -- cancelled if cancel was requested, failed if any failure was not handled, else completed.
 local function finalize(exec)
-  -- Cheapest test first: most calls end a step that is not the last one.
-  if tonumber(xget(exec, 'done')) < tonumber(xget(exec, 'n')) then return false end
-  if xget(exec, 'status') ~= 'running' then return false end
+  -- One HMGET for counters and flags (nothing writes them in between); most calls end a step
+  -- that is not the last one and stop at the first test.
+  local f = redis.call('HMGET', K.x, exec .. ':done', exec .. ':n', exec .. ':status',
+    exec .. ':cancel', exec .. ':bad')
+  if tonumber(f[1]) < tonumber(f[2]) then return false end
+  if f[3] ~= 'running' then return false end
   local status = 'completed'
-  if xget(exec, 'cancel') == '1' then
+  if f[4] == '1' then
     status = 'cancelled'
-  elseif tonumber(xget(exec, 'bad') or '0') > 0 then
+  elseif tonumber(f[5] or '0') > 0 then
     status = 'failed'
   end
   xset(exec, 'status', status)
