@@ -7,8 +7,9 @@
  * `process.stdout`: they write to `ctx.io` so tests can run them in-process.
  *
  * Exit codes: {@link EXIT.OK} (0), {@link EXIT.INVALID} (1, validation errors found),
- * {@link EXIT.USAGE} (2, wrong arguments or unreadable input). Throw {@link usageError} for the
- * latter; `main` prints it with its code and maps it to 2.
+ * {@link EXIT.USAGE} (2, wrong arguments or unreadable input; throw {@link usageError}, which
+ * `main` prints with its code and maps to 2), {@link EXIT.CANCELLED} (3, a reported run was
+ * cancelled).
  */
 import { OrdoError } from "@ordo/core";
 import type { CliIO } from "./io.js";
@@ -22,7 +23,7 @@ import type { CliIO } from "./io.js";
  * if ((await main(["check"], processIO())) === EXIT.INVALID) console.error("fix the errors above");
  * ```
  */
-export const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
+export const EXIT = { OK: 0, INVALID: 1, USAGE: 2, CANCELLED: 3 } as const;
 
 /** One `--flag` of a command. */
 export interface OptionSpec {

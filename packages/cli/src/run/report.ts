@@ -4,12 +4,17 @@
  */
 import type { JsonValue } from "@ordo/core";
 import type { ExecutionState, ExecutionStatus } from "@ordo/runtime";
+import { EXIT } from "../command.js";
 
 /**
  * Exit codes of commands that report an execution: 0 completed, 1 failed, 3 cancelled. A run
  * still going (`ordo status` of a running execution) is 0.
  */
-export const RUN_EXIT = { COMPLETED: 0, FAILED: 1, CANCELLED: 3 } as const;
+export const RUN_EXIT = {
+  COMPLETED: EXIT.OK,
+  FAILED: EXIT.INVALID,
+  CANCELLED: EXIT.CANCELLED,
+} as const;
 
 /** The `--json` document of `ordo run` / `ordo status` / `ordo demo`. */
 export interface RunReport {
