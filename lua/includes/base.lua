@@ -58,7 +58,8 @@ end
 -- Only present values are cached: a missing execution or step is asked again (it stays missing).
 local XMEMO, DMEMO = {}, {}
 local XFIXED = { fp = true, start = true, n = true }
-local DFIELDS = { 'o', 'nd', 'tr', 'dn', 'up', 'ls', 'sk', 'h' }
+local DFIELDS = { 'o', 'nd', 'tr', 'ls', 'sk', 'h' }
+local DSMALL = { o = true, nd = true, tr = true, ls = true, sk = true, h = true }
 
 -- Execution field `<exec>:<name>`. fp/start/n come in one HMGET; input is cached on its own (it
 -- may be large, so it is fetched only when asked for).
@@ -83,24 +84,31 @@ local function xset(exec, name, value)
   redis.call('HSET', K.x, exec .. ':' .. name, value)
 end
 
--- Definition field `<fp>:<step>:<name>`: the step's whole row (DFIELDS) comes in one HMGET on
--- first use, so settle/make_ready/claim read each step's row once per call. Missing = false.
+-- Definition field `<fp>:<step>:<name>`. The step's small fields (DFIELDS) come in one HMGET on
+-- first use and are kept for the call. The csv lists `dn` and `up` are fetched alone, only when
+-- asked for: they grow with the fan-in/fan-out, and the row of a wide join is read once per
+-- finished dependency, so bundling them would copy O(deps) bytes per dependency. Missing = false.
 local function dget(fp, step, name)
   local p = fp .. ':' .. step .. ':'
+  if not DSMALL[name] then
+    local key = p .. name
+    local v = DMEMO[key]
+    if v == nil then
+      v = redis.call('HGET', K.def, key)
+      if v then DMEMO[key] = v end
+    end
+    return v
+  end
   local row = DMEMO[p]
   if not row then
     local fields = {}
     for i, f in ipairs(DFIELDS) do fields[i] = p .. f end
     local r = hmget(K.def, fields)
     row = {}
-    for i, f in ipairs(DFIELDS) do row[f] = r[i] end
+    for i, f in ipairs(DFIELDS) do row[f] = r[i] or false end
     if row.o then DMEMO[p] = row end
   end
-  local v = row[name]
-  if v == nil then
-    v = redis.call('HGET', K.def, p .. name)
-  end
-  return v
+  return row[name]
 end
 
 local function split_member(m)
