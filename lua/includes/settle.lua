@@ -24,8 +24,7 @@ local function finalize(exec)
   elseif tonumber(f[5] or '0') > 0 then
     status = 'failed'
   end
-  xset(exec, 'status', status)
-  xset(exec, 'fin', fmt(NOW))
+  redis.call('HSET', K.x, exec .. ':status', status, exec .. ':fin', fmt(NOW))
   redis.call('ZADD', K.fin, fmt(NOW), exec)
   emit(exec, 'execution.' .. status, nil, nil, nil, nil, nil, nil)
   return status
