@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/builtins/index.ts"],
   format: ["esm"],
   dts: { compilerOptions: { composite: false, incremental: false } },
   clean: true,

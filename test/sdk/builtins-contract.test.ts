@@ -1,70 +1,96 @@
 /**
- * The sdk declares the built-in steps; the plugin packages implement them. A pipeline compiled
- * with `llm()`/`rag.*()`/`tool.http()`/`decision()` runs only if a worker's plugin has the same
- * type, version and schemas, so this test fails on any drift between the two copies.
+ * The built-in step contracts have one source, `@ordo/step/builtins`: the sdk re-exports its
+ * declarations and the plugin packages implement them. A pipeline compiled with
+ * `llm()`/`rag.*()`/`tool.http()`/`decision()` runs only if a worker's plugin has the same type,
+ * version and schemas, so this test pins that every side uses the very same objects (a copied
+ * schema, even an identical one, fails here).
  */
+import * as sdk from "@ordo/sdk";
+import type { StepContract, StepPlugin } from "@ordo/step";
+import * as builtins from "@ordo/step/builtins";
 import {
-  decisionStep,
-  httpToolStep,
-  llmStep,
-  ragComposeStep,
-  ragMergeStep,
-  ragRetrieveStep,
-} from "@ordo/sdk";
-import { decisionContract, httpToolContract } from "@ordo/step-http";
+  createHttpToolStep,
+  decisionConditionSchema,
+  decisionContract,
+  decisionPlugin,
+  httpToolContract,
+} from "@ordo/step-http";
+import * as stepLlm from "@ordo/step-llm";
 import {
-  LLM_STEP_TYPE,
-  LLM_STEP_VERSION,
-  llmConfigSchema,
-  llmInputSchema,
-  llmOutputSchema,
-} from "@ordo/step-llm";
-import { ragComposeContract, ragMergeContract, ragRetrieveContract } from "@ordo/step-rag";
+  createRagRetrieveStep,
+  InMemoryVectorIndex,
+  OpenAiEmbedder,
+  ragComposeContract,
+  ragComposeStep as ragComposePlugin,
+  ragDocumentSchema,
+  ragMergeContract,
+  ragMergeStep as ragMergePlugin,
+  ragRetrieveContract,
+} from "@ordo/step-rag";
 import { describe, expect, test } from "vitest";
-import { z } from "zod";
 
-interface Contract {
-  readonly type: string;
-  readonly version: string;
-  readonly input: z.ZodType;
-  readonly output: z.ZodType;
-  readonly config?: z.ZodType;
-}
+const retrievePlugin = createRagRetrieveStep({
+  embedder: new OpenAiEmbedder({ apiKey: "unused" }),
+  indexes: { docs: new InMemoryVectorIndex() },
+});
 
-function shape(contract: Contract) {
-  return {
-    type: contract.type,
-    version: contract.version,
-    input: z.toJSONSchema(contract.input, { io: "input" }),
-    output: z.toJSONSchema(contract.output, { io: "output" }),
-    config:
-      contract.config === undefined ? undefined : z.toJSONSchema(contract.config, { io: "input" }),
-  };
-}
-
-const pairs: [string, Contract, Contract][] = [
+// [name, shared declaration, sdk export, plugin package's contract export, plugin]
+const rows: [string, StepContract, StepContract, StepContract, StepPlugin][] = [
+  ["llm", builtins.llmStep, sdk.llmStep, stepLlm.llmContract, stepLlm.createLlmStep()],
   [
-    "llm",
-    llmStep,
-    {
-      type: LLM_STEP_TYPE,
-      version: LLM_STEP_VERSION,
-      input: llmInputSchema,
-      output: llmOutputSchema,
-      config: llmConfigSchema,
-    },
+    "rag.retrieve",
+    builtins.ragRetrieveStep,
+    sdk.ragRetrieveStep,
+    ragRetrieveContract,
+    retrievePlugin,
   ],
-  ["rag.retrieve", ragRetrieveStep, ragRetrieveContract],
-  ["rag.merge", ragMergeStep, ragMergeContract],
-  ["rag.compose", ragComposeStep, ragComposeContract],
-  ["tool.http", httpToolStep, httpToolContract],
-  ["decision", decisionStep, decisionContract],
+  ["rag.merge", builtins.ragMergeStep, sdk.ragMergeStep, ragMergeContract, ragMergePlugin],
+  [
+    "rag.compose",
+    builtins.ragComposeStep,
+    sdk.ragComposeStep,
+    ragComposeContract,
+    ragComposePlugin,
+  ],
+  ["tool.http", builtins.httpToolStep, sdk.httpToolStep, httpToolContract, createHttpToolStep()],
+  ["decision", builtins.decisionStep, sdk.decisionStep, decisionContract, decisionPlugin],
 ];
 
-describe("sdk declarations match the plugin packages", () => {
-  for (const [name, declared, implemented] of pairs) {
-    test(name, () => {
-      expect(shape(declared)).toEqual(shape(implemented));
-    });
-  }
+describe("built-in contracts have one source", () => {
+  test.each(rows)(
+    "%s: sdk and plugin package re-export the shared declaration",
+    (_n, shared, fromSdk, fromPlugin) => {
+      expect(fromSdk).toBe(shared);
+      expect(fromPlugin).toBe(shared);
+    },
+  );
+
+  test.each(rows)(
+    "%s: the plugin implements it with the very same schemas",
+    (_n, shared, _s, _c, plugin) => {
+      expect(plugin.kind).toBe("ordo.step");
+      expect(plugin.type).toBe(shared.type);
+      expect(plugin.version).toBe(shared.version);
+      expect(plugin.description).toBe(shared.description);
+      expect(plugin.metadata).toEqual(shared.metadata);
+      expect(plugin.input).toBe(shared.input);
+      expect(plugin.output).toBe(shared.output);
+      expect(plugin.config).toBe(shared.config);
+    },
+  );
+
+  test("the human-input declaration of the sdk is the shared one", () => {
+    expect(sdk.humanInputStep).toBe(builtins.humanInputStep);
+  });
+
+  test("schemas the packages re-export are the shared schemas", () => {
+    expect(sdk.ragDocumentSchema).toBe(builtins.ragDocumentSchema);
+    expect(ragDocumentSchema).toBe(builtins.ragDocumentSchema);
+    expect(decisionConditionSchema).toBe(builtins.decisionConditionSchema);
+    expect(stepLlm.llmInputSchema).toBe(builtins.llmStep.input);
+    expect(stepLlm.llmOutputSchema).toBe(builtins.llmStep.output);
+    expect(stepLlm.llmConfigSchema).toBe(builtins.llmStep.config);
+    expect(stepLlm.LLM_STEP_TYPE).toBe(builtins.llmStep.type);
+    expect(stepLlm.LLM_STEP_VERSION).toBe(builtins.llmStep.version);
+  });
 });

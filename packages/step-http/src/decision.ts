@@ -1,51 +1,23 @@
 /**
- * `ordo.decision`: picks a route from a value by data-only rules (contract identical to the sdk's
- * `decision()` declaration). Rules are JSON, so the IR stays data and `ordo check` can read them.
+ * `ordo.decision`: picks a route from a value by data-only rules (contract shared with the sdk's
+ * `decision()` through `@ordo/step/builtins`). Rules are JSON, so the IR stays data and
+ * `ordo check` can read them.
  *
  * Branching contract: the step's output `route` is the chosen branch. Downstream steps select
  * their branch by binding to `steps.<id>.output.route`; how the runtime skips the steps of
  * branches not taken (and records them as skipped) is the runtime's concern, not this plugin's.
  */
-import { defineStep, NonRetryableError, type StepPlugin } from "@ordo/step";
-import { z } from "zod";
+import { implementStep, NonRetryableError, type StepPlugin } from "@ordo/step";
+import { type DecisionCondition, decisionStep } from "@ordo/step/builtins";
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export { decisionConditionSchema } from "@ordo/step/builtins";
+export type { DecisionCondition };
 
-/** A condition on the decision's `value`; every given test must hold. */
-export const decisionConditionSchema = z.object({
-  equals: scalar.optional(),
-  notEquals: scalar.optional(),
-  in: z.array(scalar).optional(),
-  gt: z.number().optional(),
-  gte: z.number().optional(),
-  lt: z.number().optional(),
-  lte: z.number().optional(),
-  /** Regular expression (JavaScript syntax) tested against a string value. */
-  matches: z.string().optional(),
-});
-
-/** A condition of a decision case. */
-export type DecisionCondition = z.output<typeof decisionConditionSchema>;
-
-/** `ordo.decision@1.0.0`, identical to `decisionStep` of `@ordo/sdk`. */
-export const decisionContract = {
-  type: "ordo.decision",
-  version: "1.0.0",
-  description: "Choose a route from a value by rules.",
-  input: z.object({
-    value: z.unknown(),
-    cases: z.array(z.object({ when: decisionConditionSchema, route: z.string().min(1) })).min(1),
-    default: z.string().min(1).optional(),
-  }),
-  output: z.object({
-    route: z.string(),
-    /** False when no case matched and `default` was used. */
-    matched: z.boolean(),
-    /** Index of the matching case, or null. */
-    caseIndex: z.number().int().nullable(),
-  }),
-  metadata: { operation: "decision" },
-} as const;
+/**
+ * `ordo.decision@1.0.0`: the shared declaration of `@ordo/step/builtins` (the same object as the
+ * sdk's `decisionStep`), under this package's name.
+ */
+export const decisionContract = decisionStep;
 
 /**
  * True when `value` satisfies every test given in `condition` (an empty condition always holds).
@@ -93,9 +65,9 @@ export type DecisionPlugin = StepPlugin<
  * // output { route: "auto", matched: true, caseIndex: 0 }
  * ```
  */
-export const decisionPlugin: DecisionPlugin = defineStep({
-  ...decisionContract,
-  async run(input, ctx) {
+export const decisionPlugin: DecisionPlugin = implementStep(
+  decisionContract,
+  async (input, ctx) => {
     for (const [index, c] of input.cases.entries()) {
       let holds: boolean;
       try {
@@ -123,4 +95,4 @@ export const decisionPlugin: DecisionPlugin = defineStep({
     }
     return { route: input.default, matched: false, caseIndex: null };
   },
-});
+);

@@ -1,9 +1,16 @@
 /**
- * `ordo.tool.http`: the generic HTTP tool-call step (contract identical to the sdk's
- * `tool.http()` declaration), and `defineHttpTool()`: a typed tool with zod-validated request
- * and response and a URL template.
+ * `ordo.tool.http`: the generic HTTP tool-call step (contract shared with the sdk's
+ * `tool.http()` through `@ordo/step/builtins`), and `defineHttpTool()`: a typed tool with
+ * zod-validated request and response and a URL template.
  */
-import { defineStep, NonRetryableError, type StepContext, type StepPlugin } from "@ordo/step";
+import {
+  defineStep,
+  implementStep,
+  NonRetryableError,
+  type StepContext,
+  type StepPlugin,
+} from "@ordo/step";
+import { httpToolStep } from "@ordo/step/builtins";
 import { z } from "zod";
 import { type HttpResult, sendHttp } from "./request.js";
 
@@ -12,40 +19,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default response size cap: 10 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-/** `ordo.tool.http@1.0.0`, identical to `httpToolStep` of `@ordo/sdk`. */
-export const httpToolContract = {
-  type: "ordo.tool.http",
-  version: "1.0.0",
-  description: "Call an HTTP endpoint.",
-  input: z.object({
-    url: z.string().url(),
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    /** JSON request body (sent as `application/json`). */
-    body: z.unknown().optional(),
-  }),
-  output: z.object({
-    status: z.number().int(),
-    headers: z.record(z.string(), z.string()),
-    /** Parsed JSON when the response is JSON, else the text. */
-    body: z.unknown(),
-    durationMs: z.number().nonnegative(),
-  }),
-  config: z.object({
-    /** Hosts the step may call; any host when absent. */
-    allowedHosts: z.array(z.string().min(1)).optional(),
-    /** Statuses counted as success; default 200-299. */
-    okStatuses: z.array(z.number().int()).optional(),
-    /** Per-request timeout in ms; default 30000. */
-    requestTimeoutMs: z.number().int().positive().optional(),
-    /** Larger responses fail the step (non-retryable); default 10 MiB. */
-    maxResponseBytes: z.number().int().positive().optional(),
-    /** Environment variable whose value is sent as `Authorization: Bearer <value>`. */
-    bearerTokenEnv: z.string().min(1).optional(),
-  }),
-  metadata: { operation: "http.request" },
-} as const;
+/**
+ * `ordo.tool.http@1.0.0`: the shared declaration of `@ordo/step/builtins` (the same object as the
+ * sdk's `httpToolStep`), under this package's name.
+ */
+export const httpToolContract = httpToolStep;
 
 /** Options of {@link createHttpToolStep}. */
 export interface HttpToolStepOptions {
@@ -57,7 +35,7 @@ export interface HttpToolStepOptions {
 export type HttpToolStepPlugin = StepPlugin<
   typeof httpToolContract.input,
   typeof httpToolContract.output,
-  typeof httpToolContract.config
+  NonNullable<typeof httpToolContract.config>
 >;
 
 function bearer(
@@ -94,29 +72,26 @@ function withQuery(
  * ```
  */
 export function createHttpToolStep(options: HttpToolStepOptions = {}): HttpToolStepPlugin {
-  return defineStep({
-    ...httpToolContract,
-    async run(input, ctx) {
-      const config = ctx.config;
-      return sendHttp(
-        {
-          url: withQuery(input.url, input.query),
-          method: input.method ?? (input.body === undefined ? "GET" : "POST"),
-          headers: {
-            ...input.headers,
-            ...bearer(config.bearerTokenEnv, options.env ?? process.env),
-          },
-          ...(input.body === undefined ? {} : { body: input.body }),
+  return implementStep(httpToolContract, async (input, ctx) => {
+    const config = ctx.config;
+    return sendHttp(
+      {
+        url: withQuery(input.url, input.query),
+        method: input.method ?? (input.body === undefined ? "GET" : "POST"),
+        headers: {
+          ...input.headers,
+          ...bearer(config.bearerTokenEnv, options.env ?? process.env),
         },
-        {
-          timeoutMs: config.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-          maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-          ...(config.okStatuses === undefined ? {} : { okStatuses: config.okStatuses }),
-          ...(config.allowedHosts === undefined ? {} : { allowedHosts: config.allowedHosts }),
-        },
-        ctx.signal,
-      );
-    },
+        ...(input.body === undefined ? {} : { body: input.body }),
+      },
+      {
+        timeoutMs: config.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        ...(config.okStatuses === undefined ? {} : { okStatuses: config.okStatuses }),
+        ...(config.allowedHosts === undefined ? {} : { allowedHosts: config.allowedHosts }),
+      },
+      ctx.signal,
+    );
   });
 }
 

@@ -1,124 +1,25 @@
 /**
- * The `ordo.llm` step contract: input, output and config schemas. Config is what a pipeline
- * writes into the IR (JSON literals only, never secrets: keys are named by environment variable).
+ * The `ordo.llm` step contract lives in `@ordo/step/builtins` (shared with `@ordo/sdk`'s `llm()`
+ * declaration); this module re-exports it under this package's names.
  */
-import { z } from "zod";
-
-/** Step type of the LLM chat step. */
-export const LLM_STEP_TYPE = "ordo.llm";
-/** Version of the contract below. */
-export const LLM_STEP_VERSION = "1.0.0";
-
-/** One chat message. */
-export const llmMessageSchema = z.object({
-  role: z.enum(["system", "user", "assistant"]),
-  content: z.string(),
-});
-
-/**
- * Step input: a `prompt` (one user message) and/or full `messages`; optional `system` text and
- * `context` (e.g. the `context` string of `rag.compose`), which is put before the prompt.
- */
-export const llmInputSchema = z
-  .object({
-    prompt: z.string().optional(),
-    system: z.string().optional(),
-    messages: z.array(llmMessageSchema).optional(),
-    context: z.union([z.string(), z.array(z.string())]).optional(),
-  })
-  .refine((v) => v.prompt !== undefined || (v.messages?.length ?? 0) > 0, {
-    message: "give a prompt or at least one message",
-  });
-
-/** Token counts as reported by the provider. */
-export const llmUsageSchema = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  totalTokens: z.number().int().nonnegative(),
-});
-
-/** One provider/model tried before the one that answered (failover trail). */
-export const llmAttemptSchema = z.object({
-  provider: z.string(),
-  model: z.string(),
-  /** HTTP status, or 0 for a network error. */
-  status: z.number().int(),
-  message: z.string(),
-});
-
-/** Step output. `costUsd` is what this run spent: 0 when the answer came from the cache. */
-export const llmOutputSchema = z.object({
-  text: z.string(),
-  /** The parsed JSON answer when `config.responseFormat` is set. */
-  json: z.unknown().optional(),
-  provider: z.string(),
-  model: z.string(),
-  finishReason: z.string(),
-  usage: llmUsageSchema,
-  costUsd: z.number().nonnegative(),
-  /** Price of the answer when it was produced (equals `costUsd` unless cached). */
-  answerCostUsd: z.number().nonnegative(),
-  /** True when the model has no price entry: costs are reported as 0. */
-  unpriced: z.boolean(),
-  cached: z.boolean(),
-  failovers: z.array(llmAttemptSchema),
-});
-
-/** Price of a model in USD per 1M tokens. */
-export const modelPriceSchema = z.object({
-  inputPer1M: z.number().nonnegative(),
-  outputPer1M: z.number().nonnegative(),
-});
-
-/** One OpenAI-compatible endpoint of the failover list. */
-export const llmProviderSchema = z.object({
-  /** Name recorded in output, metadata and events, e.g. `openai`, `azure-eu`, `local`. */
-  name: z.string().min(1),
-  /** Base URL including `/v1`. Default: the openai SDK default (`OPENAI_BASE_URL` or api.openai.com). */
-  baseURL: z.string().url().optional(),
-  /** Environment variable holding the API key (read on the worker, never stored in the IR). */
-  apiKeyEnv: z.string().min(1).optional(),
-  /** Literal API key: only for local servers and tests, it ends up in the IR. */
-  apiKey: z.string().optional(),
-  /** Models to try on this provider, in order. Default: `[config.model]`. */
-  models: z.array(z.string().min(1)).optional(),
-});
-
-/** Step config (IR literals). */
-export const llmConfigSchema = z.object({
-  /** Model name; default for providers without `models`. Falls back to `metadata.model`. */
-  model: z.string().min(1).optional(),
-  /** Failover list, tried in order on 429, 5xx and network errors. Default: plugin options. */
-  providers: z.array(llmProviderSchema).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-  /** Stream the answer and emit `llm.delta` events. Default false. */
-  stream: z.boolean().optional(),
-  /**
-   * Response cache scope. `step` (default): keyed by request fingerprint and the step's
-   * idempotency key, so retries and crash recoveries never pay twice. `request`: by fingerprint
-   * only, shared across executions (replays are free). `off`: never cached.
-   */
-  cache: z.enum(["step", "request", "off"]).optional(),
-  /** Structured output: a JSON Schema (e.g. from `z.toJSONSchema`) the answer must match. */
-  responseFormat: z
-    .object({ name: z.string().min(1), schema: z.record(z.string(), z.unknown()) })
-    .optional(),
-  /** Price overrides by model name, merged over the plugin's table. */
-  prices: z.record(z.string(), modelPriceSchema).optional(),
-  /** Per-request timeout (ms) on top of the step's own timeout. Default 60000. */
-  requestTimeoutMs: z.number().int().positive().optional(),
-});
-
-/** Parsed step input. */
-export type LlmInput = z.output<typeof llmInputSchema>;
-/** Step output. */
-export type LlmOutput = z.output<typeof llmOutputSchema>;
-/** Parsed step config. */
-export type LlmConfig = z.output<typeof llmConfigSchema>;
-/** One provider of the failover list. */
-export type LlmProvider = z.output<typeof llmProviderSchema>;
-/** A model price. */
-export type ModelPrice = z.output<typeof modelPriceSchema>;
-/** Token usage. */
-export type LlmUsage = z.output<typeof llmUsageSchema>;
+export type {
+  LlmConfig,
+  LlmOutput,
+  LlmParsedInput as LlmInput,
+  LlmProvider,
+  LlmUsage,
+  ModelPrice,
+} from "@ordo/step/builtins";
+export {
+  LLM_STEP_TYPE,
+  LLM_STEP_VERSION,
+  llmAttemptSchema,
+  llmConfigSchema,
+  llmInputSchema,
+  llmMessageSchema,
+  llmOutputSchema,
+  llmProviderSchema,
+  llmStep as llmContract,
+  llmUsageSchema,
+  modelPriceSchema,
+} from "@ordo/step/builtins";

@@ -42,6 +42,7 @@ export {
   LLM_STEP_VERSION,
   llmAttemptSchema,
   llmConfigSchema,
+  llmContract,
   llmInputSchema,
   llmMessageSchema,
   llmOutputSchema,

@@ -3,7 +3,7 @@
  * answers, calls providers in order, prices the answer and records usage.
  */
 import {
-  defineStep,
+  implementStep,
   NonRetryableError,
   OrdoError,
   RetryAfterError,
@@ -19,15 +19,14 @@ import {
   type LlmCandidate,
 } from "./call.js";
 import {
-  LLM_STEP_TYPE,
-  LLM_STEP_VERSION,
   type LlmConfig,
   type LlmInput,
   type LlmOutput,
   type LlmProvider,
-  llmConfigSchema,
-  llmInputSchema,
-  llmOutputSchema,
+  type llmConfigSchema,
+  llmContract,
+  type llmInputSchema,
+  type llmOutputSchema,
   type ModelPrice,
 } from "./contract.js";
 import { costUsd, DEFAULT_PRICES } from "./prices.js";
@@ -304,14 +303,5 @@ async function runLlm(
  */
 export function createLlmStep(options: LlmStepOptions = {}): LlmStepPlugin {
   const cache = options.cache ?? new InMemoryLlmCache();
-  return defineStep({
-    type: LLM_STEP_TYPE,
-    version: LLM_STEP_VERSION,
-    description: "Chat completion over an OpenAI-compatible API with failover, cost and caching.",
-    input: llmInputSchema,
-    output: llmOutputSchema,
-    config: llmConfigSchema,
-    metadata: { operation: "llm.chat" },
-    run: (input, ctx) => runLlm(input, ctx, options, cache),
-  });
+  return implementStep(llmContract, (input, ctx) => runLlm(input, ctx, options, cache));
 }

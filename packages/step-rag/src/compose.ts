@@ -3,7 +3,7 @@
  * each fragment numbered for citation (`[1] text`), in input order. Deterministic: the same
  * documents and budget always give the same context.
  */
-import { defineStep, type StepPlugin } from "@ordo/step";
+import { implementStep, type StepPlugin } from "@ordo/step";
 import { type RagDocument, ragComposeContract } from "./contract.js";
 
 /** Default character budget (about 2000 tokens of English). */
@@ -120,12 +120,12 @@ export type RagComposeStepPlugin = StepPlugin<
  * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragComposeStep] });
  * ```
  */
-export const ragComposeStep: RagComposeStepPlugin = defineStep({
-  ...ragComposeContract,
-  async run(input) {
+export const ragComposeStep: RagComposeStepPlugin = implementStep(
+  ragComposeContract,
+  async (input) => {
     return composeContext(input.documents, {
       ...(input.maxChars === undefined ? {} : { maxChars: input.maxChars }),
       ...(input.separator === undefined ? {} : { separator: input.separator }),
     });
   },
-});
+);

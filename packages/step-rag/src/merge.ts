@@ -5,7 +5,7 @@
  * scores. `score`: keep each document's best raw score and sort by it. Ties break by id, then
  * source, so the result is a pure function of the input.
  */
-import { defineStep, type StepPlugin } from "@ordo/step";
+import { implementStep, type StepPlugin } from "@ordo/step";
 import { type RagDocument, ragMergeContract } from "./contract.js";
 import { compareHits } from "./vector-index.js";
 
@@ -69,9 +69,9 @@ export type RagMergeStepPlugin = StepPlugin<
  * const worker = createWorker({ connection: "redis://localhost:6379", plugins: [ragMergeStep] });
  * ```
  */
-export const ragMergeStep: RagMergeStepPlugin = defineStep({
-  ...ragMergeContract,
-  async run(input, ctx) {
+export const ragMergeStep: RagMergeStepPlugin = implementStep(
+  ragMergeContract,
+  async (input, ctx) => {
     const documents = mergeDocuments(input.lists, {
       strategy: input.strategy ?? "rrf",
       ...(input.topK === undefined ? {} : { topK: input.topK }),
@@ -83,4 +83,4 @@ export const ragMergeStep: RagMergeStepPlugin = defineStep({
     });
     return { documents };
   },
-});
+);

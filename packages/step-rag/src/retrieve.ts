@@ -2,7 +2,7 @@
  * `ordo.rag.retrieve`: embed the query, search a {@link VectorIndex}, return the top-k documents.
  * Also `ingest()`, which embeds and stores documents in an index.
  */
-import { defineStep, NonRetryableError, type StepPlugin } from "@ordo/step";
+import { implementStep, NonRetryableError, type StepPlugin } from "@ordo/step";
 import { type RagDocument, ragRetrieveContract } from "./contract.js";
 import type { Embedder } from "./embeddings.js";
 import type { VectorIndex } from "./vector-index.js";
@@ -22,7 +22,7 @@ export interface RagRetrieveStepOptions {
 export type RagRetrieveStepPlugin = StepPlugin<
   typeof ragRetrieveContract.input,
   typeof ragRetrieveContract.output,
-  typeof ragRetrieveContract.config
+  NonNullable<typeof ragRetrieveContract.config>
 >;
 
 /**
@@ -41,38 +41,35 @@ export type RagRetrieveStepPlugin = StepPlugin<
 export function createRagRetrieveStep(options: RagRetrieveStepOptions): RagRetrieveStepPlugin {
   const names = Object.keys(options.indexes);
   const fallback = options.defaultIndex ?? (names.length === 1 ? names[0] : "default");
-  return defineStep({
-    ...ragRetrieveContract,
-    async run(input, ctx) {
-      const name = ctx.config.index ?? fallback ?? "default";
-      const index = options.indexes[name];
-      if (index === undefined) {
-        throw new NonRetryableError(
-          `step ${ctx.stepId}: no vector index named '${name}' on this worker (have: ${names.join(", ") || "none"})`,
-          { details: { stepId: ctx.stepId, index: name } },
-        );
-      }
-      const model = ctx.config.embeddingModel;
-      const [vector] = await options.embedder.embed([input.query], {
-        ...(model === undefined ? {} : { model }),
-        signal: ctx.signal,
-      });
-      const hits = await index.search({
-        vector: vector ?? [],
-        topK: input.topK ?? options.defaultTopK ?? 5,
-        ...(input.filter === undefined ? {} : { filter: input.filter }),
-        ...(input.minScore === undefined ? {} : { minScore: input.minScore }),
-      });
-      ctx.logger.info("retrieved documents", { index: name, count: hits.length });
-      const documents: RagDocument[] = hits.map((h) => ({
-        id: h.id,
-        text: h.text,
-        score: h.score,
-        source: h.source,
-        metadata: { ...h.metadata },
-      }));
-      return { documents };
-    },
+  return implementStep(ragRetrieveContract, async (input, ctx) => {
+    const name = ctx.config.index ?? fallback ?? "default";
+    const index = options.indexes[name];
+    if (index === undefined) {
+      throw new NonRetryableError(
+        `step ${ctx.stepId}: no vector index named '${name}' on this worker (have: ${names.join(", ") || "none"})`,
+        { details: { stepId: ctx.stepId, index: name } },
+      );
+    }
+    const model = ctx.config.embeddingModel;
+    const [vector] = await options.embedder.embed([input.query], {
+      ...(model === undefined ? {} : { model }),
+      signal: ctx.signal,
+    });
+    const hits = await index.search({
+      vector: vector ?? [],
+      topK: input.topK ?? options.defaultTopK ?? 5,
+      ...(input.filter === undefined ? {} : { filter: input.filter }),
+      ...(input.minScore === undefined ? {} : { minScore: input.minScore }),
+    });
+    ctx.logger.info("retrieved documents", { index: name, count: hits.length });
+    const documents: RagDocument[] = hits.map((h) => ({
+      id: h.id,
+      text: h.text,
+      score: h.score,
+      source: h.source,
+      metadata: { ...h.metadata },
+    }));
+    return { documents };
   });
 }
 
