@@ -50,13 +50,14 @@ describe("worker shutdown", () => {
     const worker = createWorker({ connection: redis.connection, prefix, plugins: [sleep] });
     const client = createClient({ connection: redis.connection, prefix });
     const run = await client.start(
-      testIr([{ id: "long", type: "test.sleep", inputs: { ms: 400 } }]),
+      testIr([{ id: "long", type: "test.sleep", inputs: { ms: 2_000 } }]),
       {},
     );
     await waitRunning(client, run.executionId, "long");
     const closed = Date.now();
     await worker.close({ release: true });
-    expect(Date.now() - closed).toBeLessThan(300);
+    // Well under the step's 2 s: close did not wait for it (a loaded CI machine gets headroom).
+    expect(Date.now() - closed).toBeLessThan(1_000);
     expect((await client.status(run.executionId)).steps.long!.status).toBe("ready");
     const next = createWorker({ connection: redis.connection, prefix, plugins: [sleep] });
     await run.result({ timeoutMs: 5_000 });
