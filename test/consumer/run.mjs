@@ -4,7 +4,7 @@
  * installs the tarballs into a throwaway project outside the workspace, then type-checks and runs
  * a pipeline there exactly as a user would (no `@ordo/source` condition, only `dist/`).
  *
- * Exit code 0 when every check passed. Prints `consumer: N passed, M failed` last.
+ * Exit code 0 when every check passed; writes `.tmp/consumer.json` for test/summary.mjs.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -106,5 +106,7 @@ check("the installed `ordo` binary compiles the pipeline module", () => {
 if (!process.env.KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-console.log(`consumer: ${passed} passed, ${failed} failed`);
+console.log(`consumer checks: ${passed} ok, ${failed} not ok`);
+mkdirSync(join(root, ".tmp"), { recursive: true });
+writeFileSync(join(root, ".tmp/consumer.json"), JSON.stringify({ passed, failed }));
 process.exit(failed === 0 ? 0 : 1);
