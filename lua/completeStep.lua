@@ -1,4 +1,4 @@
--- completeStep v3
+-- completeStep v4
 -- Purpose: accept a step's output (fenced by its claim token), release its lease, make dependents
 -- ready by trigger rule, finalize the execution when this was its last step, and claim the next
 -- ready step for the same worker slot: one round trip per step in steady state.
@@ -9,6 +9,8 @@
 -- ARGV[5] workerId      ARGV[6] max steps to claim next (0 = none)   ARGV[7] default lease ms
 -- ARGV[8] execution fingerprint precomputed by a worker that holds every fact (single-step
 --   pipelines), stored when this call finalizes the execution as completed; "" otherwise
+-- ARGV[9] usage JSON reported by the plugin during the attempt (e.g. LLM tokens and cost), copied
+--   into the step.completed ledger event as `usage`; "" or absent when none
 -- Returns: {"OK", finalStatus or "", items, facts, storedFingerprint} (items as in claimSteps;
 --   facts only when this call finalized and did not store ARGV[8]: {inputJson, step, status,
 --   outputJson or "", ...} for the fingerprint; storedFingerprint = ARGV[8] when stored, else "")
@@ -28,8 +30,10 @@ redis.call('ZREM', K.leases, m)
 redis.call('HSET', K.st, m, 'completed')
 redis.call('HSET', K.out, m, ARGV[4])
 redis.call('HINCRBY', K.x, exec .. ':run', -1)
+local usage = ''
+if ARGV[9] and ARGV[9] ~= '' then usage = ',"usage":' .. ARGV[9] end
 emit(exec, 'step.completed', step, redis.call('HGET', K.att, m) or '1', ARGV[5], token, nil,
-  '{"bytes":' .. fmt(string.len(ARGV[4])) .. '}')
+  '{"bytes":' .. fmt(string.len(ARGV[4])) .. usage .. '}')
 local made = settle(exec, fp, step, true, 'completed')
 local final = finalize(exec) or ''
 note_paused(exec)

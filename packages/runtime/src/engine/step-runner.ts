@@ -23,6 +23,7 @@ import { type DurableEnv, outputLimits } from "./durable-options.js";
 import { externalizeJson, isExternalPayload } from "./payloads.js";
 import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
 import { executionFingerprint } from "./state.js";
+import { UsageTally } from "./usage.js";
 
 /** What the runner needs from its worker (throttling hooks: see {@link AdmissionEnv}). */
 export interface RunnerEnv extends AdmissionEnv {
@@ -147,6 +148,7 @@ export async function runClaimedStep(
   let outcome: AttemptOutcome = "released";
   let errorCode: string | undefined;
   let usedTokens: number | undefined;
+  const usage = new UsageTally();
   const controller = new AbortController();
   let cause: AbortCause | undefined;
   let rejectAbort: (error: unknown) => void = () => {};
@@ -212,6 +214,7 @@ export async function runClaimedStep(
           // `llm.usage` reconciles token reservations of rate limits when the step ends.
           const tokens = type === "llm.usage" ? tokensOfUsage(data) : undefined;
           if (tokens !== undefined) usedTokens = (usedTokens ?? 0) + tokens;
+          usage.add(type, data);
           env.logger.debug(`event ${type}`, { data });
         },
       };
@@ -250,6 +253,7 @@ export async function runClaimedStep(
       workerId: env.workerId,
       claimNext: env.claimNext(),
       leaseMs: env.defaultLeaseMs,
+      usageJson: usage.toJson(),
       // A single-step execution ends with this step: this worker holds every fingerprint fact,
       // so the script stores the fingerprint in the same call (no extra round trip).
       ...(def.rows.length === 1

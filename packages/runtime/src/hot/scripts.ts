@@ -196,6 +196,8 @@ export async function completeStep(
     leaseMs: number;
     /** Execution fingerprint to store if this completes a single-step execution. */
     fingerprintIfLast?: string;
+    /** JSON object of usage the plugin reported (tokens, cost), recorded in `step.completed`. */
+    usageJson?: string;
   },
 ): Promise<SettleResult> {
   const reply = await run(
@@ -211,6 +213,7 @@ export async function completeStep(
       a.claimNext,
       a.leaseMs,
       a.fingerprintIfLast ?? "",
+      a.usageJson ?? "",
     ],
     { executionId: a.executionId, stepId: a.stepId },
   );
