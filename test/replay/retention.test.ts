@@ -47,6 +47,9 @@ describe("retention", () => {
     // The retention decisions are in the durable ledger, chained after the terminal events.
     // (`execution.fingerprinted` is written by the finalizing worker right after the result and
     // may land before or after them, so look for the event rather than at the last position.)
+    // applyRetention ships what it wrote unless another shipper holds the partition lease (the
+    // deployment's own does): ship through that one so the durable ledger is complete.
+    await d.shipper.shipOnce();
     const typesOf = async (id: string) => (await d.store.readEvents(id)).map((e) => e.type);
     expect(await typesOf(evictMe)).toContain("retention.evicted");
     expect(await typesOf(compactMe)).toContain("retention.compacted");
