@@ -3,6 +3,7 @@
  * in, decoded result out. Error replies become `OrdoError`s through {@link CONTROL_ERROR_CODES}.
  */
 import { OrdoError } from "@ordo/core";
+import { callScript } from "../hot/call-script.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
 import type { ControlKeys } from "./keys.js";
 import {
@@ -33,14 +34,7 @@ async function call(
   name: ScriptName,
   args: readonly (string | number)[],
 ): Promise<unknown[]> {
-  try {
-    return (await store.runScript(name, keys.all, args.map(String))) as unknown[];
-  } catch (cause) {
-    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-      retryable: true,
-      cause,
-    });
-  }
+  return callScript(store, name, keys.all, args);
 }
 
 function fail(name: string, reply: unknown[], details: Record<string, unknown>): never {

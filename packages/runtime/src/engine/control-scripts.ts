@@ -4,6 +4,7 @@
  * Script error replies map to `OrdoError` codes through {@link CONTROL_ERROR_CODES}.
  */
 import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import { callScript } from "../hot/call-script.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
 import type { FinalFacts, FinalStatus } from "../hot/scripts.js";
@@ -30,17 +31,7 @@ async function run(
   args: readonly (string | number)[],
   details: Record<string, unknown>,
 ): Promise<unknown[]> {
-  let reply: unknown;
-  try {
-    reply = await store.runScript(name, keys.all, args.map(String));
-  } catch (cause) {
-    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-      retryable: true,
-      cause,
-      details,
-    });
-  }
-  const list = reply as unknown[];
+  const list = await callScript(store, name, keys.all, args, details);
   if (list[0] === "OK") return list;
   const code = CONTROL_ERROR_CODES[String(list[0])] ?? "SCRIPT_ERROR";
   const status = list[1] === undefined ? undefined : String(list[1]);

@@ -3,6 +3,7 @@
  * (`{"STALE_TOKEN", ...}`) become `OrdoError`s through the single table {@link SCRIPT_ERROR_CODES}.
  */
 import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import { callScript } from "./call-script.js";
 import type { HotStore, ScriptName } from "./hot-store.js";
 import type { PartitionKeys } from "./keys.js";
 
@@ -69,17 +70,7 @@ async function run(
   args: readonly (string | number)[],
   details: Record<string, unknown>,
 ): Promise<unknown[]> {
-  let reply: unknown;
-  try {
-    reply = await store.runScript(name, keys.all, args.map(String));
-  } catch (cause) {
-    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-      retryable: true,
-      cause,
-      details,
-    });
-  }
-  const list = reply as unknown[];
+  const list = await callScript(store, name, keys.all, args, details);
   if (list[0] !== "OK") throw errorOf(name, list, details);
   return list;
 }
@@ -113,6 +104,22 @@ export interface CreateExecutionArgs {
   readonly definition?: { readonly irJson: string; readonly rows: readonly DefinitionRow[] };
 }
 
+/**
+ * A definition as script arguments: IR JSON, row count, then 9 fields per row (the layout
+ * `lua/includes/definition.lua` reads for createExecution, restoreExecution and forkExecution).
+ */
+export function definitionArgs(def: {
+  readonly irJson: string;
+  readonly rows: readonly DefinitionRow[];
+}): (string | number)[] {
+  const args: (string | number)[] = [def.irJson, def.rows.length];
+  for (const r of def.rows) {
+    args.push(r.id, r.order, r.dependencies.length, r.trigger, r.dependents.join(","));
+    args.push(r.dependencies.join(","), r.leaseMs, r.sink ? "1" : "0", r.handled ? "1" : "0");
+  }
+  return args;
+}
+
 /** createExecution.lua. Returns `needDefinition` when the definition must be sent. */
 export async function createExecution(
   store: HotStore,
@@ -121,13 +128,7 @@ export async function createExecution(
 ): Promise<{ created: true; firstEventId: string } | { created: false; needDefinition: true }> {
   const args: (string | number)[] = [a.executionId, a.fingerprint, a.inputJson, a.pipelineName];
   if (a.definition === undefined) args.push("0");
-  else {
-    args.push("1", a.definition.irJson, a.definition.rows.length);
-    for (const r of a.definition.rows) {
-      args.push(r.id, r.order, r.dependencies.length, r.trigger, r.dependents.join(","));
-      args.push(r.dependencies.join(","), r.leaseMs, r.sink ? "1" : "0", r.handled ? "1" : "0");
-    }
-  }
+  else args.push("1", ...definitionArgs(a.definition));
   const reply = (await store.runScript("createExecution", keys.all, args.map(String))) as unknown[];
   if (reply[0] === "NEED_DEF") return { created: false, needDefinition: true };
   if (reply[0] !== "OK") {

@@ -3,17 +3,10 @@
  */
 import { OrdoError } from "@ordo/core";
 import type { PreparedDefinition } from "../engine/definition.js";
+import { callScript } from "../hot/call-script.js";
 import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
-
-function definitionArgs(def: PreparedDefinition): (string | number)[] {
-  const args: (string | number)[] = [def.irJson, def.rows.length];
-  for (const r of def.rows) {
-    args.push(r.id, r.order, r.dependencies.length, r.trigger, r.dependents.join(","));
-    args.push(r.dependencies.join(","), r.leaseMs, r.sink ? "1" : "0", r.handled ? "1" : "0");
-  }
-  return args;
-}
+import { definitionArgs } from "../hot/scripts.js";
 
 async function run(
   hot: HotStore,
@@ -22,16 +15,7 @@ async function run(
   args: readonly (string | number)[],
   executionId: string,
 ): Promise<unknown[]> {
-  let reply: unknown[];
-  try {
-    reply = (await hot.runScript(name, keys.all, args.map(String))) as unknown[];
-  } catch (cause) {
-    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-      retryable: true,
-      cause,
-      details: { executionId },
-    });
-  }
+  const reply = await callScript(hot, name, keys.all, args, { executionId });
   if (reply[0] === "EXECUTION_EXISTS") {
     throw new OrdoError(
       "EXECUTION_EXISTS",

@@ -1,7 +1,4 @@
-/**
- * Typed wrappers of `lua/listFinished.lua` and `lua/evictExecution.lua`.
- */
-import { OrdoError } from "@ordo/core";
+import { callScript } from "../hot/call-script.js";
 import type { HotStore } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
 
@@ -11,14 +8,7 @@ async function call(
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<unknown[]> {
-  try {
-    return (await hot.runScript(name, keys, args.map(String))) as unknown[];
-  } catch (cause) {
-    throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-      retryable: true,
-      cause,
-    });
-  }
+  return callScript(hot, name, keys, args);
 }
 
 /** A finished execution in hot state. */

@@ -1,10 +1,4 @@
-/**
- * Typed wrappers over the limit scripts (`acquireLimits`, `releaseLimits`, `renewLimits`,
- * `blockLimit`). Every limit key of a deployment carries the hash tag `{<prefix>:limits}`, so one
- * script can take all of a step's leases atomically even on Redis Cluster (one slot for limits;
- * see docs/concepts/policies.md for the trade-off).
- */
-import { OrdoError } from "@ordo/core";
+import { callScript } from "../hot/call-script.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
 import { DEFAULT_PREFIX } from "../hot/keys.js";
@@ -100,16 +94,7 @@ export class Limiter {
   }
 
   private async run(name: ScriptName, keys: string[], args: (string | number)[]) {
-    let reply: unknown;
-    try {
-      reply = await this.store.runScript(name, keys, args.map(String));
-    } catch (cause) {
-      throw new OrdoError("SCRIPT_ERROR", `${name} failed: ${(cause as Error).message}`, {
-        retryable: true,
-        cause,
-      });
-    }
-    return reply as unknown[];
+    return callScript(this.store, name, keys, args);
   }
 
   /**
