@@ -1,4 +1,4 @@
--- createExecution v1
+-- createExecution v2
 -- Purpose: create one execution of a stored (or given) definition and make its root steps ready.
 -- Cost: O(roots) for the execution; O(steps) once per definition and partition (when ARGV[5]=1).
 -- KEYS: the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out, err,
@@ -18,27 +18,13 @@
 -- Ledger: execution.created, step.ready is implied by the roots in `ready` (not logged per root).
 -- @include base
 -- @include settle
+-- @include definition
 local exec, fp = ARGV[1], ARGV[2]
 if xget(exec, 'status') then return { 'EXECUTION_EXISTS' } end
 local known = redis.call('HGET', K.def, fp .. ':n')
 if not known then
   if ARGV[5] ~= '1' then return { 'NEED_DEF' } end
-  local n = tonumber(ARGV[7])
-  local ids, roots = {}, {}
-  redis.call('HSET', K.def, fp .. ':ir', ARGV[6])
-  for i = 0, n - 1 do
-    local b = 8 + i * 9
-    local id = ARGV[b]
-    ids[#ids + 1] = id
-    if ARGV[b + 2] == '0' then roots[#roots + 1] = id end
-    local p = fp .. ':' .. id .. ':'
-    redis.call('HSET', K.def, p .. 'o', ARGV[b + 1], p .. 'nd', ARGV[b + 2], p .. 'tr', ARGV[b + 3],
-      p .. 'dn', ARGV[b + 4], p .. 'up', ARGV[b + 5], p .. 'ls', ARGV[b + 6], p .. 'sk', ARGV[b + 7],
-      p .. 'h', ARGV[b + 8])
-  end
-  redis.call('HSET', K.def, fp .. ':steps', table.concat(ids, ','), fp .. ':roots',
-    table.concat(roots, ','), fp .. ':n', fmt(n))
-  known = fmt(n)
+  known = store_definition(fp, 6)
 end
 redis.call('HSET', K.x, exec .. ':status', 'running', exec .. ':fp', fp, exec .. ':start', fmt(NOW),
   exec .. ':input', ARGV[3], exec .. ':n', known, exec .. ':done', '0', exec .. ':run', '0',

@@ -1,4 +1,5 @@
--- Storing a definition in a partition (needs base.lua); same layout as createExecution.lua.
+-- Storing a definition in a partition (needs base.lua), for createExecution, restoreExecution and
+-- forkExecution (TS side: definitionArgs in packages/runtime/src/hot/scripts.ts).
 
 -- Stores the definition whose rows start at ARGV[first] (IR JSON, step count N, then N groups of
 -- 9 fields: id, order, dependency count, trigger, dependents csv, dependencies csv, lease ms,
