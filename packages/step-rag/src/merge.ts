@@ -29,7 +29,9 @@ export function mergeDocuments(
 ): RagDocument[] {
   const k = options.k ?? RRF_K;
   const best = new Map<string, { doc: RagDocument; rank: number }>();
-  const fused = new Map<string, number>();
+  // Ranks per id, summed in ascending order afterwards: a float sum taken in list order would
+  // differ in the last bit when the lists come in another order and flip near-ties.
+  const ranks = new Map<string, number[]>();
   for (const list of lists) {
     const seen = new Set<string>();
     list.forEach((doc, index) => {
@@ -37,7 +39,7 @@ export function mergeDocuments(
       if (seen.has(doc.id)) return;
       seen.add(doc.id);
       const rank = index + 1;
-      fused.set(doc.id, (fused.get(doc.id) ?? 0) + 1 / (k + rank));
+      ranks.set(doc.id, [...(ranks.get(doc.id) ?? []), rank]);
       const current = best.get(doc.id);
       const better =
         current === undefined ||
@@ -47,10 +49,15 @@ export function mergeDocuments(
   }
   const merged = [...best.values()].map(({ doc }) => ({
     ...doc,
-    score: options.strategy === "score" ? doc.score : (fused.get(doc.id) ?? 0),
+    score: options.strategy === "score" ? doc.score : fusedScore(ranks.get(doc.id) ?? [], k),
   }));
   merged.sort(compareHits);
   return options.topK === undefined ? merged : merged.slice(0, options.topK);
+}
+
+/** Reciprocal rank fusion of one id's ranks, summed in ascending rank order (order-independent). */
+function fusedScore(ranks: readonly number[], k: number): number {
+  return [...ranks].sort((a, b) => a - b).reduce((sum, rank) => sum + 1 / (k + rank), 0);
 }
 
 /** The plugin type of {@link ragMergeStep}. */
