@@ -3,9 +3,9 @@
  * retry, a recovery after a worker crash, or (with scope `request`) a replay finds it and never
  * calls the provider again. Keys are `sha256(canonical request)` plus the step's idempotency key.
  */
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { canonicalJson, sha256Hex } from "@ordo/step";
 import type { LlmUsage } from "./contract.js";
 
 /** What the cache stores: the provider's answer, not the step output (costs are recomputed). */
@@ -86,7 +86,7 @@ export class FileLlmCache implements LlmCache {
 
   #path(key: string): string {
     // keys contain ':' and arbitrary idempotency keys: hash them into a safe file name
-    return join(this.directory, `${createHash("sha256").update(key).digest("hex")}.json`);
+    return join(this.directory, `${sha256Hex(key)}.json`);
   }
 
   async get(key: string): Promise<LlmCacheEntry | undefined> {
@@ -145,23 +145,8 @@ export class RedisLlmCache implements LlmCache {
   }
 }
 
-/**
- * Canonical JSON (sorted object keys, no whitespace, `undefined` members dropped): equal values
- * give equal text whatever their key order.
- *
- * @example
- * ```ts
- * canonicalJson({ b: 1, a: [true] }); // '{"a":[true],"b":1}'
- * ```
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+/** Canonical JSON of `@ordo/core` (re-exported by `@ordo/step`); kept as this package's export. */
+export { canonicalJson };
 
 /**
  * The cache key of a request: `sha256hex(canonicalJson(request))`, then `:` and the idempotency
@@ -173,6 +158,6 @@ export function canonicalJson(value: unknown): string {
  * ```
  */
 export function llmCacheKey(request: unknown, idempotencyKey?: string): string {
-  const fingerprint = createHash("sha256").update(canonicalJson(request)).digest("hex");
+  const fingerprint = sha256Hex(canonicalJson(request));
   return idempotencyKey === undefined ? fingerprint : `${fingerprint}:${idempotencyKey}`;
 }

@@ -22,7 +22,9 @@
  * ```
  */
 
-export { isOrdoError, OrdoError } from "@ordo/core";
+// Canonical JSON + SHA-256 from the core, so plugins hash requests (cache keys, dedupe) exactly
+// as Ordo fingerprints definitions, without a dependency of their own.
+export { canonicalJson, isOrdoError, OrdoError, sha256Hex } from "@ordo/core";
 export type { StepContext, StepLogger } from "./context.js";
 export type { StepDeclaration, StepRun } from "./declare-step.js";
 export {
