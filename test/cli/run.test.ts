@@ -144,6 +144,28 @@ describe("ordo run (embedded)", () => {
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
   });
+
+  test("--plugins takes several modules separated by spaces (after the pipeline module)", async () => {
+    const ok = await ordo(["run", PIPELINE, "--plugins", PLUGINS, PLUGINS, "--input-file", INPUT]);
+    expect(ok.code).toBe(0);
+    // The second module is really loaded: one without plugins is refused by name.
+    const text = "examples/quickstart/src/text.ts";
+    const refused = await ordo([
+      "run",
+      PIPELINE,
+      "--plugins",
+      PLUGINS,
+      text,
+      "--input-file",
+      INPUT,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/text\.ts' exports no step plugin/);
+    // Without --plugins, a second positional is a usage error, not a silently ignored argument.
+    const extra = await ordo(["run", PIPELINE, PLUGINS, "--input-file", INPUT]);
+    expect(extra.code).toBe(2);
+    expect(extra.err).toMatch(/unexpected argument/);
+  });
 });
 
 describe("ordo demo (embedded)", () => {

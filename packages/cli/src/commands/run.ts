@@ -1,5 +1,5 @@
 /** `ordo run`: execute a pipeline (embedded by default, or on Redis) with live progress. */
-import { defineCommand, EXIT } from "../command.js";
+import { defineCommand, EXIT, usageError } from "../command.js";
 import { prettyJson } from "../output.js";
 import { executeWithProgress } from "../run/execute.js";
 import { loadPipeline, readRunInput } from "../run/pipeline-input.js";
@@ -11,14 +11,15 @@ export const runCommand = defineCommand({
   name: "run",
   summary: "Run a pipeline to completion (embedded, or on Redis) with live progress.",
   usage:
-    "ordo run <module.ts|ir.json> [--input <json>|--input-file f] [--plugins <modules>] " +
+    "ordo run <module.ts|ir.json> [--input <json>|--input-file f] [--plugins <modules...>] " +
     "[--redis URL] [--workers N] [--json]",
   description: [
     "Compiles the pipeline, starts one execution and follows it, printing one line per step",
     "event ([CLAIMED], [DONE], [RETRY], [FAILED], [SKIPPED], ...), then the final status, the",
     "output and the fingerprints. Embedded by default: a private in-process engine, no Redis.",
-    "--plugins names modules whose exports are defineStep plugins (or arrays of them); repeat it",
-    "or separate modules with commas. Plugins exported by the pipeline module itself count too.",
+    "--plugins names modules whose exports are defineStep plugins (or arrays of them): list them",
+    "after it (`--plugins a.ts b.ts`, the pipeline module first), repeat it, or separate them with",
+    "commas. Plugins exported by the pipeline module itself count too.",
     "Every step type must have a plugin unless --workers 0, which only submits the execution and",
     "waits for external workers (`ordo worker`) on --redis.",
     "--json prints one object { executionId, status, steps, output, fingerprint, ... } on stdout",
@@ -60,9 +61,16 @@ export const runCommand = defineCommand({
     json: { type: "boolean", description: "Print one JSON object with the outcome." },
     quiet: { type: "boolean", short: "q", description: "No progress lines." },
   },
-  positionals: { min: 1, max: 1 },
+  // `--plugins a.ts b.ts`: parseArgs leaves `b.ts` as a positional; after the pipeline module,
+  // positionals are more plugin modules, and only when --plugins was given.
+  positionals: { min: 1 },
   async run({ values, positionals }, { io }) {
-    const file = positionals[0]!;
+    const [file, ...morePlugins] = positionals as [string, ...string[]];
+    if (morePlugins.length > 0 && values.plugins === undefined) {
+      throw usageError(
+        `run: unexpected argument '${morePlugins[0]}' (one pipeline module; plugin modules go after --plugins)`,
+      );
+    }
     const workers = parseCount("--workers", values.workers, 2);
     const concurrency = Math.max(1, parseCount("--concurrency", values.concurrency, 4));
     const loaded = await loadPipeline(io, file, values.name);
@@ -70,7 +78,7 @@ export const runCommand = defineCommand({
     const input = await readRunInput(io, values.input, values["input-file"]);
     const plugins = dedupePlugins([
       ...loaded.modulePlugins,
-      ...(await loadPluginModules(io.cwd, values.plugins ?? [])),
+      ...(await loadPluginModules(io.cwd, [...(values.plugins ?? []), ...morePlugins])),
     ]);
     if (workers > 0) assertPluginsCover(loaded.ir, plugins);
     const session = openSession({
