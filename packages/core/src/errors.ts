@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   IR_UNKNOWN_OUTPUT_STEP: "The pipeline output mapping references an unknown step.",
   IR_INVALID_CONFIG:
     "A step's config does not match its config schema (missing, unknown or mistyped key).",
+  IR_ADMISSION_DENIED:
+    "A step's provider, model or operation is refused by its pipeline's or its own admission policy.",
   NOT_JSON: "A value cannot be represented as JSON (NaN, Infinity, a function, a bigint, a cycle).",
   // Authoring and CLI
   USAGE: "The command was called with wrong arguments.",

@@ -14,6 +14,8 @@
  * ```
  */
 
+export type { AdmissionRefusal, AdmissionRule, AdmissionSubject } from "./admission.js";
+export { admissionSubjectOf, describeRefusal, evaluateAdmission } from "./admission.js";
 export type {
   BindingScope,
   CollectedRef,
@@ -63,6 +65,7 @@ export { jsonSchemaSchema, jsonValueSchema } from "./json.js";
 export { formatJsonPath } from "./json-path.js";
 export { schemaAtPath } from "./json-schema.js";
 export type {
+  AdmissionPolicy,
   ConcurrencyLimit,
   CustomPolicyRef,
   LimitScope,
@@ -73,6 +76,7 @@ export type {
   TimeoutPolicy,
 } from "./policies.js";
 export {
+  admissionPolicySchema,
   concurrencyLimitSchema,
   customPolicyRefSchema,
   jitterSchema,

@@ -1,7 +1,8 @@
 /**
  * Policy schemas of the IR: retry, timeout, concurrency limits, rate limits, retention and
  * references to custom (user-defined) policies. The same {@link PolicySet} shape is used at
- * pipeline level and per step; a step's value wins field by field (limits are concatenated).
+ * pipeline level and per step; a step's value wins field by field (limits are concatenated;
+ * admission policies of both levels apply, so a step can narrow its pipeline's, never widen it).
  *
  * Every object is strict: an unknown field is a validation error (`IR_UNKNOWN_POLICY_FIELD`),
  * never silently ignored as the reference runtime did (SEED-SPEC 18.17).
@@ -121,6 +122,54 @@ export const customPolicyRefSchema = z
   })
   .strict();
 
+/** A provider, model or operation name in an admission list (matched trimmed, case-insensitively). */
+const admissionName = z.string().trim().min(1);
+
+/**
+ * A model in an admission list: `provider:model`, or `provider:*` for every model of a provider.
+ * A step's model is keyed the same way (`metadata.provider` + `:` + `metadata.model`, or the
+ * model alone when it already contains `:` or the step names no provider).
+ */
+const admissionModel = z
+  .string()
+  .trim()
+  .regex(/^[^:\s]+:\S.*$/, "models are written provider:model (or provider:* for all models)");
+
+/**
+ * Admission policy: which providers, models and operations a step may use, evaluated before a
+ * step takes any limit. Blocked lists are checked first, then `require*`, then allowed lists; an
+ * allowed list only applies to steps that have that value (a step without a provider passes
+ * `allowedProviders`; use `requireProvider` to refuse it). Values come from the step's
+ * `metadata` (provider, model, operation).
+ *
+ * In the IR (pipeline and step level, both apply: a step can narrow, never widen, its pipeline's
+ * policy), a violation is a validation error `IR_ADMISSION_DENIED`. The same shape is the
+ * deployment-wide policy an operator sets at run time (`control.admissionPolicy.set(...)`): there
+ * a denied step waits `retryAfterMs` and is offered again (ledger `policy.denied`).
+ */
+export const admissionPolicySchema = z
+  .object({
+    allowedProviders: z.array(admissionName).min(1).optional(),
+    blockedProviders: z.array(admissionName).min(1).optional(),
+    /** Refuse steps whose metadata names no provider. */
+    requireProvider: z.boolean().optional(),
+    /** `provider:model` or `provider:*`. */
+    allowedModels: z.array(admissionModel).min(1).optional(),
+    /** `provider:model` or `provider:*`. */
+    blockedModels: z.array(admissionModel).min(1).optional(),
+    /** Refuse steps whose metadata names no model. */
+    requireModel: z.boolean().optional(),
+    allowedOperations: z.array(admissionName).min(1).optional(),
+    blockedOperations: z.array(admissionName).min(1).optional(),
+    /** Refuse steps whose metadata names no operation. */
+    requireOperation: z.boolean().optional(),
+    /** Why (an incident, a compliance rule): shown in errors, the ledger and worker logs. */
+    reason: z.string().min(1).optional(),
+    /** Run time only: milliseconds a denied step waits before it is offered again; default 1 000. */
+    retryAfterMs: positiveInt.optional(),
+  })
+  .strict();
+
 /** Every policy a pipeline or a step can carry. */
 export const policySetSchema = z
   .object({
@@ -130,6 +179,8 @@ export const policySetSchema = z
     rateLimits: z.array(rateLimitSchema).optional(),
     retention: retentionPolicySchema.optional(),
     custom: z.array(customPolicyRefSchema).optional(),
+    /** Checked against both levels (a step cannot widen its pipeline's admission policy). */
+    admission: admissionPolicySchema.optional(),
   })
   .strict();
 
@@ -147,6 +198,8 @@ export type RateLimit = z.infer<typeof rateLimitSchema>;
 export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 /** Custom policy reference (see {@link customPolicyRefSchema}). */
 export type CustomPolicyRef = z.infer<typeof customPolicyRefSchema>;
+/** Admission policy (see {@link admissionPolicySchema}). */
+export type AdmissionPolicy = z.infer<typeof admissionPolicySchema>;
 /** Policy set (see {@link policySetSchema}). */
 export type PolicySet = z.infer<typeof policySetSchema>;
 
@@ -155,12 +208,14 @@ export const POLICY_DEFAULTS = {
   retry: { maxAttempts: 3, strategy: "exponential", baseDelayMs: 500, maxDelayMs: 30_000 },
   leaseMs: 30_000,
   concurrencyRetryAfterMs: 250,
+  admissionRetryAfterMs: 1_000,
   inlineMaxBytes: 64 * 1024,
   maxPayloadBytes: 64 * 1024 * 1024,
 } as const satisfies {
   retry: RetryPolicy;
   leaseMs: number;
   concurrencyRetryAfterMs: number;
+  admissionRetryAfterMs: number;
   inlineMaxBytes: number;
   maxPayloadBytes: number;
 };

@@ -74,6 +74,30 @@ function rateLimitIssues(limits: unknown[], at: PathSegment[], issues: IrIssue[]
   });
 }
 
+const ADMISSION_PAIRS = [
+  ["allowedProviders", "blockedProviders"],
+  ["allowedModels", "blockedModels"],
+  ["allowedOperations", "blockedOperations"],
+] as const;
+
+function admissionIssues(admission: Obj, at: PathSegment[], issues: IrIssue[]): void {
+  for (const [allowedField, blockedField] of ADMISSION_PAIRS) {
+    const allowed = admission[allowedField];
+    const blocked = admission[blockedField];
+    if (!Array.isArray(allowed) || !Array.isArray(blocked)) continue;
+    const norm = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : v);
+    const allowedSet = new Set(allowed.map(norm));
+    blocked.forEach((value, index) => {
+      if (!allowedSet.has(norm(value))) return;
+      issues.push({
+        code: "IR_INVALID_POLICY",
+        path: formatJsonPath([...at, blockedField, index]),
+        message: `${JSON.stringify(value)} is both in ${allowedField} and ${blockedField}; keep it in one`,
+      });
+    });
+  }
+}
+
 /** @internal Issues of one policy set located at `at` (e.g. `["steps", 2, "policies"]`). */
 export function checkPolicySet(policies: unknown, at: PathSegment[]): IrIssue[] {
   const set = record(policies);
@@ -84,5 +108,7 @@ export function checkPolicySet(policies: unknown, at: PathSegment[]): IrIssue[] 
   const timeout = record(set.timeout);
   if (timeout !== undefined) timeoutIssues(timeout, [...at, "timeout"], issues);
   if (Array.isArray(set.rateLimits)) rateLimitIssues(set.rateLimits, [...at, "rateLimits"], issues);
+  const admission = record(set.admission);
+  if (admission !== undefined) admissionIssues(admission, [...at, "admission"], issues);
   return issues;
 }

@@ -27,6 +27,8 @@ export interface StepView {
   readonly outputSchema: JsonSchema | undefined;
   readonly configSchema: JsonSchema | undefined;
   readonly policies: unknown;
+  /** `metadata` as an object (`{}` when absent or malformed). */
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 /** @internal */
@@ -68,6 +70,7 @@ export function viewOf(input: PipelineIR | unknown): PipelineView {
       outputSchema: schema(schemas.output),
       configSchema: schema(schemas.config),
       policies: step.policies,
+      metadata: record(step.metadata) ?? {},
     };
   });
   const byId = new Map<string, StepView>();

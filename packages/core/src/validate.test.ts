@@ -337,3 +337,102 @@ describe("parsePipeline", () => {
     }
   });
 });
+
+describe("validatePipeline: admission policies", () => {
+  const llm = (id: string, metadata: Record<string, unknown>, extra = {}) =>
+    step(id, { metadata, ...extra });
+
+  it("rejects a step its pipeline's admission policy refuses, naming step, rule and value", () => {
+    const result = validatePipeline(
+      pipeline(
+        [
+          llm("a", { provider: "openai", model: "gpt-4o" }),
+          llm("b", { provider: "anthropic", model: "claude" }),
+          step("c"),
+        ],
+        {
+          policies: {
+            admission: { blockedProviders: ["openai"], requireProvider: true, reason: "EU only" },
+          },
+        },
+      ),
+    );
+    expect(result.issues.map(({ code, path }) => `${code} ${path}`)).toEqual([
+      "IR_ADMISSION_DENIED $.steps[0].metadata.provider",
+      "IR_ADMISSION_DENIED $.steps[2].metadata",
+    ]);
+    expect(result.issues[0]?.message).toBe(
+      "step 'a': provider openai blocked by the pipeline's admission policy, rule blockedProviders at $.policies.admission.blockedProviders (EU only); change the step's metadata.provider or the policy",
+    );
+    expect(result.issues[1]?.message).toMatch(/step 'c': provider required.*requireProvider/);
+  });
+
+  it("applies a step's own policy on top of the pipeline's (narrow, never widen)", () => {
+    const steps = [
+      llm(
+        "a",
+        { provider: "openai", model: "gpt-4o", operation: "chat" },
+        {
+          policies: {
+            admission: { allowedProviders: ["openai"], allowedModels: ["openai:gpt-4.1"] },
+          },
+        },
+      ),
+    ];
+    expect(issuesOf(pipeline(steps))).toEqual(["IR_ADMISSION_DENIED $.steps[0].metadata.model"]);
+    const widened = pipeline(
+      [
+        llm(
+          "a",
+          { provider: "openai" },
+          {
+            policies: { admission: { allowedProviders: ["openai"] } },
+          },
+        ),
+      ],
+      { policies: { admission: { blockedProviders: ["openai"] } } },
+    );
+    expect(issuesOf(widened)).toEqual(["IR_ADMISSION_DENIED $.steps[0].metadata.provider"]);
+  });
+
+  it("accepts admitted steps and throws the code from parsePipeline", () => {
+    const ok = pipeline([llm("a", { provider: "anthropic", operation: "chat" })], {
+      policies: { admission: { allowedProviders: ["anthropic"], allowedOperations: ["chat"] } },
+    });
+    expect(validatePipeline(ok).ok).toBe(true);
+    const bad = pipeline([llm("a", { operation: "embed" })], {
+      policies: { admission: { blockedOperations: ["embed"] } },
+    });
+    try {
+      parsePipeline(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(isOrdoError(error) && error.code).toBe("IR_ADMISSION_DENIED");
+    }
+  });
+
+  it("reports malformed admission policies by shape, not as denials", () => {
+    const issues = issuesOf(
+      pipeline([llm("a", { provider: "openai", model: "gpt" })], {
+        policies: {
+          admission: { allowedModels: ["gpt-4o"], blockedProviders: [], blockProvider: ["x"] },
+        },
+      }),
+    );
+    expect(issues.sort()).toEqual([
+      "IR_INVALID $.policies.admission.allowedModels[0]",
+      "IR_INVALID $.policies.admission.blockedProviders",
+      "IR_UNKNOWN_POLICY_FIELD $.policies.admission.blockProvider",
+    ]);
+  });
+
+  it("reports a value both allowed and blocked", () => {
+    expect(
+      issuesOf(
+        pipeline([step("a")], {
+          policies: { admission: { allowedProviders: ["openai"], blockedProviders: ["OpenAI"] } },
+        }),
+      ),
+    ).toEqual(["IR_INVALID_POLICY $.policies.admission.blockedProviders[0]"]);
+  });
+});

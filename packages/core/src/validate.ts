@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { OrdoError } from "./errors.js";
 import { IR_VERSION, type PipelineIR, pipelineIrSchema } from "./ir.js";
 import { formatJsonPath } from "./json-path.js";
+import { checkAdmission } from "./validate-admission.js";
 import { checkGraph } from "./validate-graph.js";
 import { checkPolicySet } from "./validate-policies.js";
 import { checkSteps } from "./validate-steps.js";
@@ -52,7 +53,8 @@ function shapeIssues(error: z.ZodError): IrIssue[] {
  * `IR_BINDING_UNKNOWN_STEP`, `IR_BINDING_NOT_ANCESTOR`, `IR_BINDING_UNKNOWN_FIELD`,
  * `IR_BINDING_TYPE_MISMATCH`, `IR_MISSING_REQUIRED_INPUT`, `IR_UNKNOWN_INPUT`,
  * `IR_INVALID_CONFIG`, `IR_UNKNOWN_OUTPUT_STEP`, `IR_INVALID_POLICY` (inconsistent built-in
- * policy values, e.g. a heartbeat not shorter than the lease). Graph and binding checks run even when the
+ * policy values, e.g. a heartbeat not shorter than the lease), `IR_ADMISSION_DENIED` (a step's
+ * provider, model or operation is refused by its pipeline's or its own admission policy). Graph and binding checks run even when the
  * shape is wrong, on whatever parts can be read. Custom policy configs are not checked here
  * (the SDK checks them against the registered policy).
  *
@@ -86,6 +88,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     ...checkGraph(view),
     ...checkSteps(view),
     ...checkPolicySet(view.policies, ["policies"]),
+    ...checkAdmission(view),
   );
   for (const step of view.steps) {
     issues.push(...checkPolicySet(step.policies, ["steps", step.index, "policies"]));
