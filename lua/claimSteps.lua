@@ -1,4 +1,4 @@
--- claimSteps v3
+-- claimSteps v4
 -- Purpose: give a worker up to N ready steps of this partition (oldest execution first), after
 -- promoting due retries and recovering expired leases (bounded, so any worker does the upkeep and
 -- no recovery daemon is needed). Cost: O(N * dependencies) plus the bounded upkeep.
@@ -8,7 +8,8 @@
 -- ARGV[2] max steps to claim (0 = upkeep only)
 -- ARGV[3] default lease ms, used when the step's definition stores no lease
 -- Returns: {"OK", items} where each item is {exec, step, token, attempt, recoveries, fp,
---   leaseDeadlineMs, inputJson, depId1, depOutputJson1, ...}
+--   leaseDeadlineMs, readyAtMs, claimedAtMs, inputJson, depId1, depOutputJson1, ...}; readyAtMs
+--   is when the step became claimable ('' if unknown), claimedAtMs this call's time (Redis clock)
 -- Errors: none (an empty queue gives an empty list).
 -- Ledger: step.claimed per item; step.recovered per expired lease; step.cancelled and
 --   execution.cancelled when a recovery ends a step of a cancelled execution.

@@ -1,4 +1,4 @@
--- completeStep v4
+-- completeStep v5
 -- Purpose: accept a step's output (fenced by its claim token), release its lease, make dependents
 -- ready by trigger rule, finalize the execution when this was its last step, and claim the next
 -- ready step for the same worker slot: one round trip per step in steady state.

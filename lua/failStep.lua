@@ -1,4 +1,4 @@
--- failStep v3
+-- failStep v4
 -- Purpose: record a failed attempt (fenced by its claim token). The worker decides, from the
 -- retry policy and the error, whether to retry (the delay, with seeded jitter, is computed in TS
 -- so replays are reproducible) or to fail terminally; this script applies the decision atomically.

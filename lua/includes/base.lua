@@ -12,7 +12,8 @@
 --   KEYS[4]  att     hash  step attempt, 1-based (absent = 1); grows only on a scheduled retry
 --   KEYS[5]  tok     hash  step fencing token: a counter bumped by every claim
 --   KEYS[6]  rec     hash  step lease recoveries (never touches the retry budget)
---   KEYS[7]  dc      hash  step: number of dependencies that reached a terminal status
+--   KEYS[7]  dc      hash  step: number of dependencies that reached a terminal status while
+--                          pending; from readiness on `r<ms>`, when it became claimable (settle.lua)
 --   KEYS[8]  ok      hash  step: number of dependencies that completed successfully
 --   KEYS[9]  out     hash  step output JSON
 --   KEYS[10] err     hash  step last error JSON

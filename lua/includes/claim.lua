@@ -14,29 +14,34 @@ local function input_timed_out(exec, step, m)
   return made
 end
 
--- Retries and throttled steps whose time has come go back to the ready queue; human-input
--- deadlines that passed fail their step. Bounded per call.
+-- Retries and throttled steps whose time has come go back to the ready queue, ready since their
+-- due time (the wait for this upkeep to run is queue wait, not retry delay); human-input deadlines
+-- that passed fail their step. Bounded per call.
 local function promote_due(limit)
-  local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', fmt(NOW), 'LIMIT', 0, limit)
-  for _, m in ipairs(due) do
+  local due = redis.call('ZRANGEBYSCORE', K.delayed, '-inf', fmt(NOW), 'WITHSCORES', 'LIMIT', 0,
+    limit)
+  for i = 1, #due, 2 do
+    local m = due[i]
     redis.call('ZREM', K.delayed, m)
     local exec, step = split_member(m)
     local st = redis.call('HGET', K.st, m)
     if st == 'retry' or st == 'throttled' then
-      make_ready(exec, xget(exec, 'fp'), step)
+      make_ready(exec, xget(exec, 'fp'), step, tonumber(due[i + 1]))
     elseif st == 'waiting' then
       input_timed_out(exec, step, m)
     end
   end
-  return #due
+  return #due / 2
 end
 
 -- Expired leases: the owner is presumed dead. The step goes back to ready (or becomes cancelled),
 -- `rec` grows by one and the attempt number does not change. The old token stops matching
 -- because the status is no longer `running` and the next claim bumps the token.
 local function recover_due(limit)
-  local due = redis.call('ZRANGEBYSCORE', K.leases, '-inf', fmt(NOW), 'LIMIT', 0, limit)
-  for _, m in ipairs(due) do
+  local due = redis.call('ZRANGEBYSCORE', K.leases, '-inf', fmt(NOW), 'WITHSCORES', 'LIMIT', 0,
+    limit)
+  for i = 1, #due, 2 do
+    local m = due[i]
     redis.call('ZREM', K.leases, m)
     local exec, step = split_member(m)
     if redis.call('HGET', K.st, m) == 'running' then
@@ -53,17 +58,27 @@ local function recover_due(limit)
         settle(exec, fp, step, false, 'cancelled')
         finalize(exec)
       else
-        make_ready(exec, fp, step)
+        make_ready(exec, fp, step, tonumber(due[i + 1])) -- claimable since the lease expired
         note_paused(exec)
       end
     end
   end
-  return #due
+  return #due / 2
+end
+
+-- When a popped step became claimable (make_ready's `r<ms>`), or '' when its readiness was
+-- recorded by an older script version (the dc field then holds a count, or nothing).
+local function ready_since(m)
+  local v = redis.call('HGET', K.dc, m)
+  if v and string.sub(v, 1, 1) == 'r' then return string.sub(v, 2) end
+  return ''
 end
 
 -- Pop up to `max` ready steps for `worker`: token + lease + `step.claimed` event. Each item is
--- { exec, step, token, attempt, recoveries, fp, leaseDeadlineMs, inputJson, dep1, out1, ... }
--- carrying the pipeline input and every dependency's output, so the worker needs no extra read.
+-- { exec, step, token, attempt, recoveries, fp, leaseDeadlineMs, readyAtMs, claimedAtMs,
+--   inputJson, dep1, out1, ... } carrying the pipeline input and every dependency's output, so the
+-- worker needs no extra read. readyAtMs ('' when unknown) and claimedAtMs are Redis-clock ms, so
+-- their difference is the step's queue wait free of worker clock skew.
 local function claim_ready(worker, max, default_lease)
   local items = {}
   while #items < max do
@@ -86,7 +101,7 @@ local function claim_ready(worker, max, default_lease)
       redis.call('ZADD', K.leases, fmt(NOW + lease), m)
       emit(exec, 'step.claimed', step, attempt, worker, fmt(token), nil, nil)
       local item = { exec, step, fmt(token), attempt, redis.call('HGET', K.rec, m) or '0', fp,
-        fmt(NOW + lease), xget(exec, 'input') }
+        fmt(NOW + lease), ready_since(m), fmt(NOW), xget(exec, 'input') }
       local ups = csv(dget(fp, step, 'up'))
       if #ups > 0 then
         -- Every dependency's output in one HMGET; a dependency without output is left out.

@@ -1,9 +1,14 @@
 -- Readiness, skip propagation by trigger rule, and finalization (needs base.lua).
 
 -- Put a step into the partition's ready queue: older executions first, then topological order.
-local function make_ready(exec, fp, step)
+-- `since` (ms, Redis clock; default NOW) is when the step became claimable: a promoted retry or
+-- throttled step passes its due time, a recovered one its lease deadline. It is kept in the step's
+-- `dc` field as `r<ms>` (the dependency count is never read once the step has a status), and the
+-- claim returns it for the queue-wait metric.
+local function make_ready(exec, fp, step, since)
   local m = exec .. '|' .. step
   redis.call('HSET', K.st, m, 'ready')
+  redis.call('HSET', K.dc, m, 'r' .. fmt(since or NOW))
   local order = math.min(tonumber(dget(fp, step, 'o')) or 0, 1023)
   redis.call('ZADD', K.ready, fmt(tonumber(xget(exec, 'start')) * 1024 + order), m)
 end

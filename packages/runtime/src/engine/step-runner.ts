@@ -144,6 +144,8 @@ export async function runClaimedStep(
     pipeline: def.ir.name,
     attempt: item.attempt,
     recoveries: item.recoveries,
+    readyAt: item.readyAt,
+    claimedAt: item.claimedAt,
   });
   let outcome: AttemptOutcome = "released";
   let errorCode: string | undefined;

@@ -31,6 +31,14 @@ export interface ClaimedStep {
   readonly fingerprint: string;
   /** Lease deadline, epoch ms by the Redis clock. */
   readonly leaseDeadline: number;
+  /**
+   * When the step became claimable, epoch ms by the Redis clock: made ready, or the due time of a
+   * retry or throttle, or the lease deadline of a recovered attempt. Absent when an older script
+   * version made it ready.
+   */
+  readonly readyAt?: number;
+  /** When this claim happened, epoch ms by the Redis clock (`claimedAt - readyAt` = queue wait). */
+  readonly claimedAt: number;
   /** Pipeline input, JSON text. */
   readonly inputJson: string;
   /** Output JSON text of each dependency that completed. */
@@ -78,7 +86,8 @@ async function run(
 function decodeItems(partition: number, raw: unknown): ClaimedStep[] {
   return (raw as unknown[][]).map((item) => {
     const depOutputs: Record<string, string> = {};
-    for (let i = 8; i + 1 < item.length; i += 2) depOutputs[String(item[i])] = String(item[i + 1]);
+    for (let i = 10; i + 1 < item.length; i += 2) depOutputs[String(item[i])] = String(item[i + 1]);
+    const readyAt = item[7] === "" ? undefined : Number(item[7]);
     return {
       partition,
       executionId: String(item[0]),
@@ -88,7 +97,9 @@ function decodeItems(partition: number, raw: unknown): ClaimedStep[] {
       recoveries: Number(item[4]),
       fingerprint: String(item[5]),
       leaseDeadline: Number(item[6]),
-      inputJson: String(item[7]),
+      ...(readyAt === undefined ? {} : { readyAt }),
+      claimedAt: Number(item[8]),
+      inputJson: String(item[9]),
       depOutputs,
     };
   });

@@ -5,7 +5,8 @@
  *
  * Metrics (counters unless noted; attributes `ordo.pipeline`, `ordo.step_type`):
  * `ordo.steps.started|completed|failed|retried|cancelled`, `ordo.steps.recovered` (attempts that
- * start after a lease recovery), histograms `ordo.step.duration_ms` (by `ordo.outcome`) and
+ * start after a lease recovery), histograms `ordo.step.duration_ms` (by `ordo.outcome`),
+ * `ordo.step.queue_wait_ms` (claimable to claimed, Redis clock) and
  * `ordo.execution.duration_ms`, `ordo.executions.finished` (by `ordo.status`),
  * `ordo.throttle.waits` + histogram `ordo.throttle.wait_ms`, histogram `ordo.payload.bytes` (by
  * `ordo.storage` inline|external), and from plugin `llm.usage` events `ordo.llm.tokens` and
@@ -56,6 +57,10 @@ export interface AttemptInfo {
   readonly pipeline: string;
   readonly attempt: number;
   readonly recoveries: number;
+  /** When the step became claimable, epoch ms by the Redis clock (`ClaimedStep.readyAt`). */
+  readonly readyAt?: number | undefined;
+  /** When it was claimed, epoch ms by the Redis clock (`ClaimedStep.claimedAt`). */
+  readonly claimedAt?: number | undefined;
 }
 
 /** How an attempt ended. */
@@ -86,6 +91,7 @@ const COUNTERS = [
 ] as const;
 const HISTOGRAMS = {
   "ordo.step.duration_ms": "ms",
+  "ordo.step.queue_wait_ms": "ms",
   "ordo.execution.duration_ms": "ms",
   "ordo.throttle.wait_ms": "ms",
   "ordo.payload.bytes": "By",
@@ -163,6 +169,8 @@ export class Telemetry {
     const labels = { pipeline: info.pipeline, step_type: info.stepType };
     this.count("ordo.steps.started", 1, labels, info.executionId);
     if (info.recoveries > 0) this.count("ordo.steps.recovered", 1, labels, info.executionId);
+    const wait = queueWaitMs(info);
+    if (wait !== undefined) this.observe("ordo.step.queue_wait_ms", wait, labels, info.executionId);
     const ids = executionTraceIds(info.executionId);
     const parent = trace.setSpanContext(ROOT_CONTEXT, {
       traceId: ids.traceId,
@@ -318,4 +326,25 @@ function otelAttributes(labels: Record<string, string>): Attributes {
   const out: Attributes = {};
   for (const [k, v] of Object.entries(labels)) out[`ordo.${k}`] = v;
   return out;
+}
+
+/**
+ * Queue wait of an attempt: from when its step became claimable to its claim, both by the Redis
+ * clock (so worker clock skew cannot distort it); undefined when either time is unknown. Never
+ * negative: a retry promoted in the same millisecond as its due time waits 0.
+ *
+ * @example
+ * ```ts
+ * queueWaitMs({ readyAt: 1_000, claimedAt: 1_250 }); // 250
+ * queueWaitMs({ claimedAt: 1_250 }); // undefined (made ready by an older script version)
+ * ```
+ */
+function queueWaitMs(times: {
+  readonly readyAt?: number | undefined;
+  readonly claimedAt?: number | undefined;
+}): number | undefined {
+  const { readyAt, claimedAt } = times;
+  if (readyAt === undefined || claimedAt === undefined) return undefined;
+  if (!Number.isFinite(readyAt) || !Number.isFinite(claimedAt)) return undefined;
+  return Math.max(0, claimedAt - readyAt);
 }
