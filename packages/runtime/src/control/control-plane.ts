@@ -12,10 +12,10 @@ import type {
   SubmitInputOptions,
 } from "../engine/execution-control.js";
 import type { ExecutionState } from "../engine/handle.js";
-import type { HotLedgerEvent } from "../engine/ledger.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
+import { AdmissionPolicies } from "../throttle/admission-policy.js";
 import {
   type AdmissionDecision,
   type AdmissionOptions,
@@ -23,7 +23,7 @@ import {
   decideAdmission,
 } from "./admission.js";
 import { Dispatcher } from "./dispatcher.js";
-import { type FollowOptions, followExecution } from "./events.js";
+import { type FollowedEvent, type FollowOptions, followExecution } from "./events.js";
 import {
   type RuntimeInstance,
   type RuntimeInstanceOptions,
@@ -85,9 +85,13 @@ export interface ExecutionControl {
   ): Promise<void>;
   /**
    * Ledger events in seq order (ends after the terminal event unless `untilFinished: false`, or
-   * when `signal` aborts). Throws `EXECUTION_NOT_FOUND`.
+   * when `signal` aborts); with `progress: true` also the steps' progress events, merged in the
+   * order they happened. Throws `EXECUTION_NOT_FOUND`.
    */
-  events(executionId: string, options?: FollowOptions): AsyncIterableIterator<HotLedgerEvent>;
+  events<O extends FollowOptions = Record<never, never>>(
+    executionId: string,
+    options?: O,
+  ): AsyncIterableIterator<FollowedEvent<O>>;
   /** The output mapping once completed (rejects `STEP_FAILED` / `CANCELLED`). */
   result(executionId: string, options?: { timeoutMs?: number }): Promise<JsonValue>;
 }
@@ -99,6 +103,22 @@ export interface ControlPlane {
   readonly executions: ExecutionControl;
   /** Audit, restore, rerun, diff and durable ledger (needs the `durable` option). */
   readonly replay: ReplayControl;
+  /**
+   * The deployment-wide step admission policy (`get`, `set`, `clear`): which providers, models
+   * and operations steps may use right now. Workers apply a change within their cache time
+   * (default 1 s); refused steps wait (ledger `policy.denied`) and run once it is cleared. Not
+   * to be confused with {@link ControlPlane.admit} (which instance takes a queued run).
+   *
+   * @example
+   * ```ts
+   * await control.admissionPolicy.set(
+   *   { blockedProviders: ["openai"], reason: "outage", retryAfterMs: 5000 },
+   *   { requestedBy: "oncall" },
+   * );
+   * await control.admissionPolicy.clear();
+   * ```
+   */
+  readonly admissionPolicy: AdmissionPolicies;
   /**
    * Admission, then enqueue: returns the run and the decision. Throws `ADMISSION_REJECTED`
    * (details: decision) when admission rejects; nothing is queued then.
@@ -143,6 +163,7 @@ export function createControlPlane(options: ControlPlaneOptions = {}): ControlPl
       partitions: p.keyspace.partitions,
     }),
     executions: executionControl(p),
+    admissionPolicy: new AdmissionPolicies(p.store, p.keyspace.prefix),
     admit: (request) => admitWith(p, request),
     submit: (request) => submitWith(p, request),
     scaleRequests: (o = {}) => readScaleRequests(p.store, p.keys, o),

@@ -2,8 +2,8 @@
  * A handle on one execution: wait for its result, read its state, follow its ledger, cancel it.
  */
 import { type JsonValue, OrdoError, resolveValue, type ValueExpr } from "@ordo/core";
+import { type FollowedEvent, type FollowOptions, followExecution } from "../control/events.js";
 import type { ClientInternals } from "./client.js";
-import { decodeLedgerEntry, type HotLedgerEvent } from "./ledger.js";
 import { type ExecutionStatus, readExecutionHead, type StepStatus } from "./state.js";
 
 /** State of one step as the client reports it. */
@@ -45,13 +45,11 @@ export interface ResultOptions {
   readonly timeoutMs?: number;
 }
 
-/** Options of {@link ExecutionHandle.events}. */
-export interface EventsOptions {
-  /** Stop after the terminal event (default true). */
-  readonly untilFinished?: boolean;
-  /** Poll interval while caught up, ms. Default 20. */
-  readonly pollMs?: number;
-}
+/**
+ * Options of {@link ExecutionHandle.events}: those of the shared follow loop (`untilFinished`
+ * [true], `pollMs` [20 here], `afterSeq`, `signal`, `progress` [false]).
+ */
+export type EventsOptions = FollowOptions;
 
 /** A started (or looked-up) execution. */
 export interface ExecutionHandle<TOutput = Record<string, JsonValue>> {
@@ -62,17 +60,23 @@ export interface ExecutionHandle<TOutput = Record<string, JsonValue>> {
    */
   result(options?: ResultOptions): Promise<TOutput>;
   status(): Promise<ExecutionState>;
-  /** Ledger events of this execution in seq order (async iterator, polls hot state). */
-  events(options?: EventsOptions): AsyncIterableIterator<HotLedgerEvent>;
+  /**
+   * Ledger events of this execution in seq order (async iterator, polls hot state). With
+   * `progress: true`, the steps' progress events (`ctx.emit`, e.g. `llm.delta`) are merged in the
+   * order they happened and every event carries `kind: "ledger" | "progress"`.
+   *
+   * @example
+   * ```ts
+   * let text = "";
+   * for await (const e of run.events({ progress: true })) {
+   *   if (e.kind === "progress" && e.type === "llm.delta") text += (e.data as { text: string }).text;
+   * }
+   * ```
+   */
+  events<O extends EventsOptions = Record<never, never>>(
+    options?: O,
+  ): AsyncIterableIterator<FollowedEvent<O>>;
   cancel(reason?: string): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The stream id right after `id` (XRANGE start is inclusive). */
-function nextStreamId(id: string): string {
-  const [ms, seq] = id.split("-");
-  return `${ms}-${Number(seq) + 1}`;
 }
 
 /** @internal */
@@ -149,25 +153,13 @@ export class ExecutionHandleImpl<TOutput> implements ExecutionHandle<TOutput> {
     return this.client.cancel(this.executionId, reason);
   }
 
-  async *events(options: EventsOptions = {}): AsyncIterableIterator<HotLedgerEvent> {
+  events<O extends EventsOptions = Record<never, never>>(
+    options?: O,
+  ): AsyncIterableIterator<FollowedEvent<O>> {
     const { store, keyspace } = this.client;
-    const keys = keyspace.of(this.executionId);
-    const first = await store.hget(keys.byName.x, `${this.executionId}:log0`);
-    if (first === null) {
-      throw new OrdoError("EXECUTION_NOT_FOUND", `No execution '${this.executionId}'.`);
-    }
-    let from = first;
-    const untilFinished = options.untilFinished ?? true;
-    for (;;) {
-      const page = await store.xrange(keys.byName.log, from, "+", 500);
-      for (const [id, fields] of page) {
-        from = nextStreamId(id);
-        const event = decodeLedgerEntry(id, fields);
-        if (event.executionId !== this.executionId) continue;
-        yield event;
-        if (untilFinished && /^execution\.(completed|failed|cancelled)$/.test(event.type)) return;
-      }
-      if (page.length < 500) await sleep(options.pollMs ?? 20);
-    }
+    return followExecution(store, keyspace, this.executionId, {
+      ...options,
+      pollMs: options?.pollMs ?? 20,
+    }) as AsyncIterableIterator<FollowedEvent<O>>;
   }
 }

@@ -21,6 +21,7 @@ import { type AdmissionEnv, type AdmissionResult, admit, releaseLimits } from ".
 import type { PreparedDefinition } from "./definition.js";
 import { type DurableEnv, outputLimits } from "./durable-options.js";
 import { externalizeJson, isExternalPayload } from "./payloads.js";
+import { ProgressBuffer, type ProgressOptions, progressSettings } from "./progress.js";
 import { decideRetry, type StepErrorInfo, toStepError } from "./retry.js";
 import { executionFingerprint } from "./state.js";
 import { UsageTally } from "./usage.js";
@@ -35,6 +36,8 @@ export interface RunnerEnv extends AdmissionEnv {
   readonly durable?: DurableEnv;
   /** Metrics and spans of attempts (OTel API plus the built-in sink). */
   readonly telemetry?: Telemetry;
+  /** `ctx.emit` events to clients (`events({ progress: true })`); false = off. Default on. */
+  readonly progressEvents?: boolean | ProgressOptions;
   keysOf(partition: number): PartitionKeys;
   pluginFor(type: string, version: string): StepPlugin | undefined;
   /** Whether the slot should claim a next step after this one. */
@@ -167,6 +170,9 @@ export async function runClaimedStep(
   };
   register({ item, abort });
   const ref = { executionId: item.executionId, stepId: item.stepId, token: item.token };
+  const progressConfig = progressSettings(env.progressEvents);
+  const progress =
+    progressConfig && new ProgressBuffer(env.store, keys, ref, env.logger, progressConfig);
   const heartbeat = async () => {
     try {
       const hb = await heartbeatStep(env.store, keys, { ...ref, leaseMs });
@@ -217,6 +223,7 @@ export async function runClaimedStep(
           const tokens = type === "llm.usage" ? tokensOfUsage(data) : undefined;
           if (tokens !== undefined) usedTokens = (usedTokens ?? 0) + tokens;
           usage.add(type, data);
+          progress?.push(type, data);
           env.logger.debug(`event ${type}`, { data });
         },
       };
@@ -234,6 +241,8 @@ export async function runClaimedStep(
       );
       scope?.payload(Buffer.byteLength(outputJson), hotJson !== outputJson);
     } catch (error) {
+      // Buffered progress goes out before the failure is reported (and ordered before it).
+      if (cause !== "abandon") await progress?.close();
       if (cause === "shutdown") {
         await releaseStep(env.store, keys, { ...ref, workerId: env.workerId });
         return undefined;
@@ -249,6 +258,7 @@ export async function runClaimedStep(
       outcome = failed.outcome === "retry" ? "retried" : failed.outcome;
       return failed;
     }
+    await progress?.close();
     const completed = await completeStep(env.store, keys, {
       ...ref,
       outputJson: hotJson,
@@ -284,6 +294,7 @@ export async function runClaimedStep(
     return undefined;
   } finally {
     scope?.end(outcome, errorCode);
+    progress?.discard();
     clearInterval(hbTimer);
     if (timeoutTimer !== undefined) clearTimeout(timeoutTimer);
     register(undefined);
