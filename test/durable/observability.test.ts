@@ -132,6 +132,7 @@ describe("observability", () => {
       expect(total(points, "ordo.steps.retried")).toBe(1);
       expect(total(points, "ordo.steps.failed")).toBe(0);
       expect(points.filter((p) => p.name === "ordo.step.duration_ms")).toHaveLength(3);
+      expect(points.filter((p) => p.name === "ordo.step.queue_wait_ms")).toHaveLength(3);
       expect(total(points, "ordo.executions.finished")).toBe(1);
       expect(total(points, "ordo.llm.tokens")).toBe(42);
       expect(total(points, "ordo.llm.cost_usd")).toBeCloseTo(0.002, 9);
@@ -183,7 +184,8 @@ describe("observability", () => {
     const io = memoryIO(dir);
     expect(await main(["metrics", "--store", "ordo.db"], io)).toBe(0);
     expect(io.out()).toMatch(/^ordo\.steps\.started +3\b/m);
-    expect(io.out()).toMatch(/^ordo\.step\.duration_ms +3 +p50 \d+ ms +p99 \d+ ms/m);
+    expect(io.out()).toMatch(/^ordo\.step\.duration_ms +3 +p50 \d+ ms +p95 \d+ ms +p99 \d+ ms/m);
+    expect(io.out()).toMatch(/^ordo\.step\.queue_wait_ms +3 +p50 \d+ ms +p95 \d+ ms/m);
     const json = memoryIO(dir);
     expect(await main(["metrics", "--store", "ordo.db", "--json", "--by", "outcome"], json)).toBe(
       0,

@@ -1,7 +1,8 @@
 /**
  * `ordo metrics`: summarizes the metric points workers wrote to the durable store (observability
  * mode `durable` or `both`): per metric, the number of points, their sum (a counter's total), and
- * p50/p99/max for durations and sizes.
+ * p50/p95/p99/max for durations and sizes (e.g. `ordo.step.queue_wait_ms` next to
+ * `ordo.step.duration_ms`).
  */
 import { type MetricSummary, summarizeMetrics } from "@ordo/runtime";
 import { defineCommand, EXIT, usageError } from "../command.js";
@@ -19,7 +20,8 @@ export const metricsCommand = defineCommand({
   description: [
     'Reads metric points that workers with `observability: { mode: "durable" }` (or `both`)',
     "wrote, and prints one line per metric: counters with their total, durations (ms) and sizes",
-    "(bytes) with count, p50, p99 and max. --by splits each metric by a label (outcome, pipeline,",
+    "(bytes) with count, p50, p95, p99 and max (queue wait, ordo.step.queue_wait_ms, sits next to",
+    "step duration). --by splits each metric by a label (outcome, pipeline,",
     "step_type, status...). --since keeps points of the last <ms> milliseconds. --limit caps the",
     "points read (default 100000). With --json prints the summaries.",
   ].join("\n"),
@@ -74,7 +76,8 @@ function formatRows(rows: readonly MetricSummary[]): string {
     if (!HISTOGRAM.test(r.name)) return `${name}  ${round(r.sum)}`;
     const unit = r.name.includes(".bytes") ? "B" : "ms";
     const stat = (label: string, v: number) => `${label} ${round(v)} ${unit}`;
-    return `${name}  ${r.count}  ${stat("p50", r.p50)}  ${stat("p99", r.p99)}  ${stat("max", r.max)}`;
+    const stats = [stat("p50", r.p50), stat("p95", r.p95), stat("p99", r.p99), stat("max", r.max)];
+    return `${name}  ${r.count}  ${stats.join("  ")}`;
   });
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * Summaries of recorded metric points (what `ordo metrics` prints): per metric name, the number
- * of points, their sum, and for durations and sizes the p50/p99/max. Pure functions.
+ * of points, their sum, and for durations and sizes the p50/p95/p99/max. Pure functions.
  */
 import type { MetricPoint } from "../durable/types.js";
 
@@ -13,6 +13,8 @@ export interface MetricSummary {
   readonly sum: number;
   /** Median value (nearest rank). */
   readonly p50: number;
+  /** 95th percentile value (nearest rank). */
+  readonly p95: number;
   /** 99th percentile value (nearest rank). */
   readonly p99: number;
   readonly max: number;
@@ -32,7 +34,7 @@ export function quantile(sorted: readonly number[], q: number): number {
  * @example
  * ```ts
  * summarizeMetrics([{ name: "ordo.step.duration_ms", value: 12, at: 0 }]);
- * // [{ name: "ordo.step.duration_ms", count: 1, sum: 12, p50: 12, p99: 12, max: 12 }]
+ * // [{ name: "ordo.step.duration_ms", count: 1, sum: 12, p50: 12, p95: 12, p99: 12, max: 12 }]
  * ```
  */
 export function summarizeMetrics(points: readonly MetricPoint[], by?: string): MetricSummary[] {
@@ -53,6 +55,7 @@ export function summarizeMetrics(points: readonly MetricPoint[], by?: string): M
         count: sorted.length,
         sum: sorted.reduce((a, b) => a + b, 0),
         p50: quantile(sorted, 0.5),
+        p95: quantile(sorted, 0.95),
         p99: quantile(sorted, 0.99),
         max: sorted.at(-1) ?? 0,
       };
