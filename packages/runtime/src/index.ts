@@ -22,6 +22,8 @@
  * and workers then share the process-wide embedded engine).
  */
 
+export type { FollowedEvent } from "./control/events.js";
+export type { ExecutionEvent, LedgerExecutionEvent } from "./control/follow-merge.js";
 // Control plane: run queue, instance registry, admission, HTTP adapter.
 export type {
   AdmissionDecision,
@@ -129,6 +131,7 @@ export type { HotLedgerEvent } from "./engine/ledger.js";
 export { decodeLedgerEntry } from "./engine/ledger.js";
 export type { ExternalizeLimits, ExternalPayload } from "./engine/payloads.js";
 export { externalizeJson, isExternalPayload, PayloadResolver } from "./engine/payloads.js";
+export type { ProgressOptions } from "./engine/progress.js";
 export type { RetryDecision, StepErrorInfo } from "./engine/retry.js";
 export { backoffDelayMs, decideRetry, seededUnit, toStepError } from "./engine/retry.js";
 export type {
@@ -155,6 +158,7 @@ export {
   DEFAULT_PREFIX,
   partitionOf,
 } from "./hot/keys.js";
+export type { ProgressEvent } from "./hot/progress.js";
 export type { HttpAdapterOptions, HttpServer, HttpServerOptions } from "./http/index.js";
 export { createHttpHandler, httpStatusOf, startHttpServer } from "./http/index.js";
 // Ledger shipping (hot stream -> hash-chained durable ledger, terminal snapshots).
