@@ -1,4 +1,4 @@
--- awaitInput v2
+-- awaitInput v3
 -- Purpose: a claimed human-input step starts waiting for an answer: the claim ends (lease
 -- released, the step no longer counts as running, so pause and cancel are not held up by it) and
 -- the step becomes `waiting`. With a timeout it also enters `delayed` at its deadline; a claim's
@@ -14,18 +14,13 @@
 -- @include base
 -- @include settle
 -- @include fence
+-- @include unclaim
 local exec, step, token = ARGV[1], ARGV[2], ARGV[3]
 local fp, bad = fence(exec, step, token, ARGV[4], 'await')
 if not fp then return bad end
+local final = unclaim(exec, fp, step, ARGV[4], token, 'cancelled before input')
+if final then return { 'OK', final, '0' } end
 local m = exec .. '|' .. step
-redis.call('ZREM', K.leases, m)
-redis.call('HINCRBY', K.x, exec .. ':run', -1)
-if xget(exec, 'cancel') == '1' then
-  redis.call('HSET', K.st, m, 'cancelled')
-  emit(exec, 'step.cancelled', step, nil, ARGV[4], token, 'cancelled before input', nil)
-  settle(exec, fp, step, false, 'cancelled')
-  return { 'OK', finalize(exec) or '', '0' }
-end
 redis.call('HSET', K.st, m, 'waiting')
 local deadline = '0'
 local timeout = tonumber(ARGV[5]) or 0

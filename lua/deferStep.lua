@@ -1,4 +1,4 @@
--- deferStep v2
+-- deferStep v3
 -- Purpose: a claimed step could not get its concurrency leases or rate-limit units: give the
 -- claim back without spending an attempt or a recovery and park the step in `delayed` until its
 -- retry-after (status `throttled`), so no worker busy-spins on it. Fenced by the claim token.
@@ -14,18 +14,13 @@
 -- @include base
 -- @include settle
 -- @include fence
+-- @include unclaim
 local exec, step, token = ARGV[1], ARGV[2], ARGV[3]
 local fp, bad = fence(exec, step, token, ARGV[4], 'defer')
 if not fp then return bad end
+local final = unclaim(exec, fp, step, ARGV[4], token, 'throttled while cancelling')
+if final then return { 'OK', final, '0' } end
 local m = exec .. '|' .. step
-redis.call('ZREM', K.leases, m)
-redis.call('HINCRBY', K.x, exec .. ':run', -1)
-if xget(exec, 'cancel') == '1' then
-  redis.call('HSET', K.st, m, 'cancelled')
-  emit(exec, 'step.cancelled', step, nil, ARGV[4], token, 'throttled while cancelling', nil)
-  settle(exec, fp, step, false, 'cancelled')
-  return { 'OK', finalize(exec) or '', '0' }
-end
 local due = NOW + math.max(1, tonumber(ARGV[5]) or 1)
 redis.call('HSET', K.st, m, 'throttled')
 redis.call('ZADD', K.delayed, fmt(due), m)

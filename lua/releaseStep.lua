@@ -1,4 +1,4 @@
--- releaseStep v2
+-- releaseStep v3
 -- Purpose: a worker shutting down gives a claimed step back without running it to the end: the
 -- step returns to `ready` (or becomes `cancelled` on a cancelled execution) with its attempt and
 -- recovery counters untouched, and an idle worker is woken. Fenced by the claim token. Cost: O(1).
@@ -12,22 +12,15 @@
 -- @include base
 -- @include settle
 -- @include fence
+-- @include unclaim
 local exec, step, token = ARGV[1], ARGV[2], ARGV[3]
 local fp, bad = fence(exec, step, token, ARGV[4], 'release')
 if not fp then return bad end
-local m = exec .. '|' .. step
-redis.call('ZREM', K.leases, m)
-redis.call('HINCRBY', K.x, exec .. ':run', -1)
-local final = ''
-if xget(exec, 'cancel') == '1' then
-  redis.call('HSET', K.st, m, 'cancelled')
-  emit(exec, 'step.cancelled', step, nil, ARGV[4], token, 'released', nil)
-  settle(exec, fp, step, false, 'cancelled')
-  final = finalize(exec) or ''
-else
-  emit(exec, 'step.released', step, redis.call('HGET', K.att, m) or '1', ARGV[4], token, nil, nil)
-  make_ready(exec, fp, step)
-  wake(1)
-  note_paused(exec)
-end
-return { 'OK', final }
+local final = unclaim(exec, fp, step, ARGV[4], token, 'released')
+if final then return { 'OK', final } end
+emit(exec, 'step.released', step, redis.call('HGET', K.att, exec .. '|' .. step) or '1', ARGV[4],
+  token, nil, nil)
+make_ready(exec, fp, step)
+wake(1)
+note_paused(exec)
+return { 'OK', '' }

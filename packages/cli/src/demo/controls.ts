@@ -4,12 +4,22 @@
  * with `--answer`, which is what scripts and tests use).
  */
 import { createInterface } from "node:readline";
+import { type Readable, Writable } from "node:stream";
 import { isOrdoError, type JsonValue } from "@ordo/core";
 import type { Client } from "@ordo/runtime";
 import type { TextSink } from "../io.js";
 
 /** Stops whatever {@link attachControls} started. */
 export type Detach = () => void;
+
+/**
+ * Where keys and typed answers come from: `process.stdin` in the CLI (raw mode when it is a
+ * terminal), a `PassThrough` in tests.
+ */
+export type ControlInput = Readable & {
+  readonly isTTY?: boolean;
+  setRawMode?(raw: boolean): unknown;
+};
 
 /** Options of {@link attachControls}. */
 export interface ControlsOptions {
@@ -18,7 +28,12 @@ export interface ControlsOptions {
   readonly out: TextSink;
   /** Answer every human-input step with this (JSON, or a plain string); else prompt. */
   readonly answer?: string;
-  /** Listen for keys (needs a terminal on stdin). */
+  /** Keys and answers to prompts; absent = no keys, and human input only through `answer`. */
+  readonly input?: ControlInput;
+  /**
+   * Listen for keys on `input`. The CLI sets it only when stdin is a terminal (and not --json),
+   * so a piped or closed stdin in CI is never read for keys and never blocks the demo.
+   */
   readonly keys: boolean;
 }
 
@@ -30,10 +45,20 @@ function parseAnswer(text: string): JsonValue {
   }
 }
 
-/** Starts key handling and human-input answering; returns a function that stops both. */
+/**
+ * Starts key handling and human-input answering; returns a function that stops both.
+ *
+ * @example
+ * ```ts
+ * const detach = attachControls({ client, executionId, out: process.stdout, input: process.stdin, keys: process.stdin.isTTY });
+ * await handle.result();
+ * detach();
+ * ```
+ */
 export function attachControls(options: ControlsOptions): Detach {
-  const state = { prompting: false, confirming: false, stopped: false };
-  const detachKeys = options.keys ? listenKeys(options, state) : () => {};
+  const state: LoopState = { prompting: false, confirming: false, stopped: false };
+  const detachKeys =
+    options.keys && options.input !== undefined ? listenKeys(options, options.input, state) : noop;
   void answerLoop(options, state);
   return () => {
     state.stopped = true;
@@ -41,31 +66,37 @@ export function attachControls(options: ControlsOptions): Detach {
   };
 }
 
+const noop = () => {};
+
 interface LoopState {
   prompting: boolean;
   confirming: boolean;
   stopped: boolean;
 }
 
-function listenKeys(o: ControlsOptions, state: LoopState): Detach {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return () => {};
-  stdin.setRawMode(true);
-  stdin.resume();
+function listenKeys(o: ControlsOptions, input: ControlInput, state: LoopState): Detach {
+  const raw = input.isTTY === true && typeof input.setRawMode === "function";
+  if (raw) input.setRawMode?.(true);
+  input.resume();
   o.out.write("keys: space = pause/resume, c = cancel\n");
-  const onData = (chunk: Buffer) => {
+  // Keys are handled one at a time, in order (a chunk may hold several: "cy").
+  let queue: Promise<void> = Promise.resolve();
+  const onData = (chunk: Buffer | string) => {
     if (state.prompting) return;
-    const key = chunk.toString();
-    if (key === "\u0003") process.kill(process.pid, "SIGINT");
-    void handleKey(o, state, key).catch((error) =>
-      o.out.write(`[CONTROL]   ${(error as Error).message}\n`),
-    );
+    for (const key of chunk.toString()) {
+      if (key === "\u0003" && raw) process.kill(process.pid, "SIGINT");
+      queue = queue
+        .then(() => handleKey(o, state, key))
+        .catch((error) => {
+          o.out.write(`[CONTROL]   ${(error as Error).message}\n`);
+        });
+    }
   };
-  stdin.on("data", onData);
+  input.on("data", onData);
   return () => {
-    stdin.off("data", onData);
-    if (stdin.isTTY) stdin.setRawMode(false);
-    stdin.pause();
+    input.off("data", onData);
+    if (raw) input.setRawMode?.(false);
+    input.pause();
   };
 }
 
@@ -112,8 +143,16 @@ async function answerLoop(o: ControlsOptions, state: LoopState): Promise<void> {
 
 async function answer(o: ControlsOptions, state: LoopState, stepId: string, prompt: string) {
   for (;;) {
-    const text = o.answer ?? (await ask(state, `[INPUT]     ${stepId}: ${prompt} > `));
-    if (text === undefined) return;
+    const question = `[INPUT]     ${stepId}: ${prompt} > `;
+    const text =
+      o.answer ?? (o.input === undefined ? undefined : await ask(o, o.input, state, question));
+    if (text === undefined) {
+      // Nobody can answer (stdin ended, or no input and no --answer): do not wait for the
+      // step's timeout; cancel so the demo ends now.
+      o.out.write(`[INPUT]     ${stepId}: no answer (stdin closed; use --answer); cancelling\n`);
+      await o.client.cancel(o.executionId, "no answer to a human-input step");
+      return;
+    }
     try {
       await o.client.submitInput(o.executionId, stepId, parseAnswer(text), { respondedBy: "demo" });
       return;
@@ -125,23 +164,40 @@ async function answer(o: ControlsOptions, state: LoopState, stepId: string, prom
   }
 }
 
-/** One line from stdin (undefined when stdin ends). */
-function ask(state: LoopState, question: string): Promise<string | undefined> {
+/** One line from `input` (undefined when it ends). Raw mode is off while the line is typed. */
+function ask(
+  o: ControlsOptions,
+  input: ControlInput,
+  state: LoopState,
+  question: string,
+): Promise<string | undefined> {
   state.prompting = true;
-  const wasRaw = process.stdin.isTTY && process.stdin.isRaw;
-  if (wasRaw) process.stdin.setRawMode(false);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const wasRaw = input.isTTY === true && (input as { isRaw?: boolean }).isRaw === true;
+  if (wasRaw) input.setRawMode?.(false);
+  const rl = createInterface({ input, output: toWritable(o.out) });
   return new Promise((resolve) => {
     let done = false;
     rl.on("close", () => {
+      state.prompting = false;
+      // readline pauses its input on close; keys keep flowing.
+      if (o.keys) input.resume();
       if (!done) resolve(undefined);
     });
     rl.question(question, (line) => {
       done = true;
       rl.close();
-      state.prompting = false;
-      if (wasRaw) process.stdin.setRawMode(true);
+      if (wasRaw) input.setRawMode?.(true);
       resolve(line);
     });
+  });
+}
+
+/** readline wants a Writable for the question; the demo's sink may be a plain `{ write }`. */
+function toWritable(out: TextSink): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      out.write(chunk.toString());
+      callback();
+    },
   });
 }

@@ -104,7 +104,9 @@ export function jsonScenario(): PipelineIR {
       concurrency: [{ scope: "provider", key: "demo-provider", limit: 2, retryAfterMs: 1_000 }],
       retention: {
         hot: "evict",
-        inlineMaxBytes: 16 * 1024,
+        // Small on purpose (the reference demo's value): the 128 KB and 64 KB outputs go to the
+        // durable store and hot state keeps a ~90-byte reference.
+        inlineMaxBytes: 512,
         reason: "enterprise-runtime-demo-retention",
       },
     },

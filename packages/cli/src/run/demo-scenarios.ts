@@ -42,8 +42,13 @@ export interface DemoScenario {
   readonly humanInput?: boolean;
   /** After the run: snapshot to a scratch store, restore on a fresh engine, compare fingerprints. */
   readonly replay?: boolean;
-  /** In-process workers killed mid-run (simulated crash), recovered by lease expiry. */
+  /** Workers killed mid-run (a crash), recovered by lease expiry. */
   readonly kills?: number;
+  /**
+   * Runs with a durable store (`--store`, default `.ordo/ordo.db`): large outputs externalized,
+   * ledger and terminal snapshot shipped, then retention compacts and evicts the execution.
+   */
+  readonly durable?: boolean;
 }
 
 /**
@@ -100,9 +105,11 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
     name: "json",
     summary:
       "12-step enterprise pipeline: retry of a transient provider error, a provider limited to " +
-      "2 at once, 128 KB and 64 KB payloads, evict retention",
+      "2 at once, 128 KB and 64 KB outputs stored durably (inline limit 512 B), ledger and " +
+      "snapshot archived, then retention compacts and evicts the execution from hot state",
     workers: 3,
     concurrency: 2,
+    durable: true,
     load: async () => loaded(jsonScenario()),
   },
   {
