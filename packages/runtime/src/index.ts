@@ -215,6 +215,16 @@ export type {
   RetentionSkipReason,
 } from "./retention/index.js";
 export { applyRetention, retentionPolicyFor } from "./retention/index.js";
+export type {
+  AdmissionPolicyChange,
+  AdmissionPolicyRecord,
+} from "./throttle/admission-policy.js";
+export {
+  AdmissionPolicies,
+  AdmissionPolicyCache,
+  parseAdmissionPolicy,
+  policyDenial,
+} from "./throttle/admission-policy.js";
 export type { LimitDenial, LimitGrant, LimitUsage } from "./throttle/limiter.js";
 export { Limiter } from "./throttle/limiter.js";
 export type { LimitPlan, PlannedConcurrency, PlannedRate } from "./throttle/plan.js";

@@ -14,6 +14,7 @@
  * should open and close their connections inside `run` (tests run commands in-process).
  */
 import type { Command } from "../command.js";
+import { admissionCommand } from "./admission.js";
 import { cancelCommand } from "./cancel.js";
 import { checkCommand } from "./check.js";
 import { compileCommand } from "./compile.js";
@@ -67,5 +68,6 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   queueCommand,
   instancesCommand,
+  admissionCommand,
   serveCommand,
 ] as readonly Command[];

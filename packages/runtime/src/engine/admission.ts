@@ -1,8 +1,9 @@
 /**
  * What happens between a claim and a plugin's `run()`: a human-input step starts waiting for its
- * answer instead of running, and a step with limits takes all of them (or none) first. A denied
- * step goes back to the partition's `delayed` set for its retry-after (ledger
- * `concurrency.denied`), so no worker spins on it.
+ * answer instead of running; other steps pass the deployment's admission policy, then take all
+ * their limits (or none). A denied step goes back to the partition's `delayed` set for its
+ * retry-after (ledger `policy.denied` when the admission policy refused it, `concurrency.denied`
+ * when a limit did), without spending an attempt, so no worker spins on it.
  */
 import type { JsonValue, StepIR } from "@ordo/core";
 import { resolveValue, type ValueExpr } from "@ordo/core";
@@ -20,7 +21,10 @@ export const HUMAN_INPUT_TYPE = "ordo.human-input";
 /** Extra worker hooks for throttling. */
 export interface AdmissionEnv {
   readonly throttle?: ThrottleGate;
-  /** Called for each denied attempt (logging, `[THROTTLED]` lines, counters). */
+  /**
+   * Called for each denied attempt (logging, `[THROTTLED]` lines, counters); `denial.kind` is
+   * `policy` when the admission policy refused the step (`[DENIED]`).
+   */
   onThrottled?(item: ClaimedStep, denial: LimitDenial): void;
 }
 
@@ -62,6 +66,28 @@ async function startWaiting(
   if (timeoutMs > 0) env.onRetryScheduled(timeoutMs);
 }
 
+/** Ledger data of a denial: the limit and its figures, or the admission rule that refused. */
+function detailsOf(denial: LimitDenial): Record<string, unknown> {
+  const r = denial.refusal;
+  if (denial.kind === "policy" && r !== undefined) {
+    return {
+      kind: "policy",
+      rule: r.rule,
+      subject: r.subject,
+      ...(r.value === undefined ? {} : { value: r.value }),
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+      retryAfterMs: denial.retryAfterMs,
+    };
+  }
+  return {
+    kind: denial.kind,
+    scope: denial.name,
+    current: denial.current,
+    limit: denial.limit,
+    retryAfterMs: denial.retryAfterMs,
+  };
+}
+
 /**
  * Admits a claimed attempt or parks it. Throws only when the store is unreachable (the claim's
  * lease then expires and the step is recovered).
@@ -90,13 +116,8 @@ export async function admit(
     workerId: env.workerId,
     retryAfterMs: denial.retryAfterMs,
     reason: denial.reason,
-    detailsJson: JSON.stringify({
-      kind: denial.kind,
-      scope: denial.name,
-      current: denial.current,
-      limit: denial.limit,
-      retryAfterMs: denial.retryAfterMs,
-    }),
+    detailsJson: JSON.stringify(detailsOf(denial)),
+    event: denial.kind === "policy" ? "policy.denied" : "concurrency.denied",
   });
   env.onRetryScheduled(denial.retryAfterMs);
   env.onThrottled?.(item, denial);

@@ -105,17 +105,34 @@ export interface ClaimRef {
   readonly workerId: string;
 }
 
-/** deferStep.lua: parks a throttled claim in `delayed`; returns the final status if it ended one. */
+/**
+ * deferStep.lua: parks a throttled (or policy-refused) claim in `delayed`; returns the final
+ * status if it ended one. `event` is the ledger event (default `concurrency.denied`).
+ */
 export async function deferStep(
   store: HotStore,
   keys: PartitionKeys,
-  a: ClaimRef & { retryAfterMs: number; reason: string; detailsJson: string },
+  a: ClaimRef & {
+    retryAfterMs: number;
+    reason: string;
+    detailsJson: string;
+    event?: "concurrency.denied" | "policy.denied";
+  },
 ): Promise<{ finalStatus?: FinalStatus; dueAt: number }> {
   const r = await run(
     store,
     "deferStep",
     keys,
-    [a.executionId, a.stepId, a.token, a.workerId, a.retryAfterMs, a.reason, a.detailsJson],
+    [
+      a.executionId,
+      a.stepId,
+      a.token,
+      a.workerId,
+      a.retryAfterMs,
+      a.reason,
+      a.detailsJson,
+      a.event ?? "concurrency.denied",
+    ],
     { executionId: a.executionId, stepId: a.stepId },
   );
   const finalStatus = finalOf(r[1]);

@@ -81,7 +81,7 @@ function requireFound<T>(value: T | undefined, code: string, what: string): T {
   return value;
 }
 
-/** Queue, run, instance, admission and scaling routes (executions are in the server module). */
+/** Queue, run, instance, admission (decision and step policy) and scaling routes (executions are in the server module). */
 export const ROUTES: readonly Route[] = [
   {
     method: "POST",
@@ -196,6 +196,26 @@ export const ROUTES: readonly Route[] = [
       const instanceId = query.get("instanceId");
       return ok(await control.admit(instanceId === null ? {} : { instanceId }));
     },
+  },
+  {
+    method: "GET",
+    pattern: "/admission/policy",
+    handler: async ({ control }) => ok({ policy: (await control.admissionPolicy.get()) ?? null }),
+  },
+  {
+    method: "PUT",
+    pattern: "/admission/policy",
+    // The body is the policy itself (docs/concepts/policies.md#admission-policies).
+    handler: async (ctx) =>
+      ok({
+        policy: await ctx.control.admissionPolicy.set(await ctx.body(), { requestedBy: "http" }),
+      }),
+  },
+  {
+    method: "DELETE",
+    pattern: "/admission/policy",
+    handler: async ({ control }) =>
+      ok({ cleared: await control.admissionPolicy.clear({ requestedBy: "http" }) }),
   },
   {
     method: "GET",

@@ -2,10 +2,12 @@
  * The worker's side of throttling: per claimed attempt, take the step's limits (all or none)
  * before it runs, renew them with its heartbeat, release them (reconciling token reservations)
  * when it ends, and slow a whole provider after a 429. Steps without limits or provider cost
- * nothing: their plan is empty and no call is made.
+ * nothing: their plan is empty and no call is made. Before any of that, the deployment's
+ * admission policy (cached, see `admission-policy.ts`) may refuse the step.
  */
-import type { PipelineIR, StepIR } from "@ordo/core";
+import { admissionSubjectOf, evaluateAdmission, type PipelineIR, type StepIR } from "@ordo/core";
 import type { HotStore } from "../hot/hot-store.js";
+import { AdmissionPolicies, AdmissionPolicyCache, policyDenial } from "./admission-policy.js";
 import { type LimitDenial, Limiter, type LimitGrant, type LimitUsage } from "./limiter.js";
 import { bindPlan, isEmptyPlan, type LimitPlan, planLimits } from "./plan.js";
 
@@ -28,16 +30,36 @@ export interface GateAttempt {
   readonly token: string;
 }
 
-/** Limits of one deployment, seen from one worker. */
+/** Options of {@link ThrottleGate}. */
+export interface ThrottleGateOptions {
+  /**
+   * How long a worker reuses the deployment's admission policy before reading it again, ms
+   * (default 1 000): a policy change applies within about this time. 0 reads it per attempt.
+   */
+  readonly admissionPolicyCacheMs?: number;
+}
+
+/** Limits and the admission policy of one deployment, seen from one worker. */
 export class ThrottleGate {
   readonly limiter: Limiter;
   private readonly instanceId: string;
   /** `<definition fingerprint>:<step>` -> plan (placeholders unbound). */
   private readonly plans = new Map<string, LimitPlan>();
+  private readonly policy: AdmissionPolicyCache;
 
-  constructor(store: HotStore, prefix: string, instanceId: string) {
+  constructor(
+    store: HotStore,
+    prefix: string,
+    instanceId: string,
+    options: ThrottleGateOptions = {},
+  ) {
     this.limiter = new Limiter(store, prefix);
     this.instanceId = instanceId;
+    const policies = new AdmissionPolicies(store, prefix);
+    this.policy = new AdmissionPolicyCache(
+      async () => (await policies.get())?.policy,
+      options.admissionPolicyCacheMs ?? 1_000,
+    );
   }
 
   private planOf(fingerprint: string, ir: PipelineIR, step: StepIR): LimitPlan {
@@ -50,7 +72,10 @@ export class ThrottleGate {
     return plan;
   }
 
-  /** Takes every limit of the attempt (or none); `grant` is undefined when the step has none. */
+  /**
+   * Checks the deployment's admission policy (a refusal is a `policy` denial: nothing is taken),
+   * then takes every limit of the attempt (or none); `grant` is undefined when the step has none.
+   */
   async admit(
     fingerprint: string,
     ir: PipelineIR,
@@ -58,6 +83,13 @@ export class ThrottleGate {
     attempt: GateAttempt & { readonly partition: number },
     leaseMs: number,
   ): Promise<Admission> {
+    const policy = await this.policy.current();
+    if (policy !== undefined) {
+      const refusal = evaluateAdmission(policy, admissionSubjectOf(step.metadata));
+      if (refusal !== undefined) {
+        return { ok: false, denial: policyDenial(refusal, policy.retryAfterMs) };
+      }
+    }
     const plan = this.planOf(fingerprint, ir, step);
     if (isEmptyPlan(plan)) return { ok: true, grant: undefined };
     const bound = bindPlan(plan, attempt.executionId, this.instanceId);

@@ -1,3 +1,4 @@
+import type { AdmissionRefusal } from "@ordo/core";
 import { callScript } from "../hot/call-script.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
@@ -15,8 +16,9 @@ export interface LimitGrant {
 
 /** Why an attempt may not run yet. */
 export interface LimitDenial {
-  readonly kind: "blocked" | "concurrency" | "rate";
-  /** Limit name (`provider:openai`), rate id, or blocked name. */
+  /** `policy`: the deployment's admission policy refused the step (ledger `policy.denied`). */
+  readonly kind: "blocked" | "concurrency" | "rate" | "policy";
+  /** Limit name (`provider:openai`), rate id, blocked name, or admission rule (`blockedProviders`). */
   readonly name: string;
   readonly current: number;
   readonly limit: number;
@@ -24,6 +26,8 @@ export interface LimitDenial {
   readonly retryAfterMs: number;
   /** Readable sentence for the ledger and logs. */
   readonly reason: string;
+  /** Kind `policy` only: the rule, the step's value and the policy's reason. */
+  readonly refusal?: AdmissionRefusal;
 }
 
 /** Units an attempt really used, to reconcile its reservations (e.g. `llm.usage`). */
