@@ -226,7 +226,10 @@ describe("externalization and durability", () => {
     const snapshot = await store.getSnapshot(run.executionId);
     expect(snapshot?.status).toBe("completed");
     expect(snapshot?.steps.big?.outputRef).toBe(ref.$payload);
-    expect(snapshot?.steps.big?.extra).toEqual({ outputHash: ref.$payload.slice(7) });
+    expect(snapshot?.steps.big?.extra).toEqual({
+      outputHash: ref.$payload.slice(7),
+      outputStorage: "external",
+    });
     const types = (await store.readEvents(run.executionId)).map((e) => e.type);
     expect(types).toContain("execution.completed");
     // The audit resolves the ref and recomputes the same fingerprint from the stored payload.

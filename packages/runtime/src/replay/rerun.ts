@@ -5,9 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { ancestorsOf, OrdoError, topologicalOrder } from "@ordo/core";
+import type { DurableStore } from "../durable/types.js";
 import { EXECUTION_ID_PATTERN } from "../hot/keys.js";
 import { type DurableOpsOptions, openOps } from "./context.js";
-import { loadRecorded } from "./recorded.js";
+import { loadRecorded, type RecordedOutput } from "./recorded.js";
 import { shipPending } from "./restore.js";
 import { runForkScript } from "./scripts.js";
 
@@ -71,17 +72,45 @@ export async function rerunExecution(
     const reused = order.filter(
       (id) => upstream.has(id) && snapshot.steps[id]?.status === "completed" && outputs.has(id),
     );
+    await ownReusedPayloads(
+      ops.store,
+      executionId,
+      reused.map((id) => outputs.get(id)!),
+    );
     await runForkScript(ops.hot, ops.keyspace.of(executionId), {
       executionId,
       definition,
       inputJson: JSON.stringify(snapshot.input),
       sourceId,
       fromStep: rerun.from,
-      reused: reused.map((id) => ({ id, outputJson: outputs.get(id)! })),
+      // Externalized outputs stay references: the fork's dependents rehydrate them from the store.
+      reused: reused.map((id) => ({ id, outputJson: outputs.get(id)!.hotJson })),
     });
     const kept = new Set(reused);
     return { executionId, sourceId, reused, rerun: order.filter((id) => !kept.has(id)) };
   } finally {
     await ops.close();
+  }
+}
+
+/**
+ * The fork references the source's externalized payloads: register it as an owner of each, so
+ * deleting the source (retention) does not take a payload the fork still reads. Content-addressed,
+ * so this re-put stores no second copy. No expiry is set: the payload lives while an owner does.
+ */
+async function ownReusedPayloads(
+  store: DurableStore,
+  executionId: string,
+  outputs: readonly RecordedOutput[],
+): Promise<void> {
+  for (const output of outputs) {
+    if (!output.external) continue;
+    const payload = await store.getPayload(output.ref);
+    if (payload === null) {
+      throw new OrdoError("PAYLOAD_NOT_FOUND", `Reused output ${output.ref} vanished.`, {
+        details: { ref: output.ref },
+      });
+    }
+    await store.putPayload(payload.bytes, { contentType: output.contentType, executionId });
   }
 }

@@ -25,7 +25,9 @@ export interface RestoreResult {
 /**
  * Validates the snapshot (refusing with `REPLAY_INVALID` on any issue), ships pending ledger
  * entries of the partition, then writes the execution back into hot state in one script: status,
- * fingerprint, input, step statuses, attempts, outputs and errors. The ledger continues at the
+ * fingerprint, input, step statuses, attempts, outputs and errors. Outputs come back in the form
+ * hot state held them: externalized ones as their payload reference (the value stays in the
+ * durable store and readers rehydrate it), inline ones as JSON. The ledger continues at the
  * durable head (`snapshot.restored`). Throws `EXECUTION_EXISTS` when the execution is in hot
  * state already, and a retryable `WRONG_STATE` when its older stream entries are not shipped yet.
  *
@@ -71,7 +73,8 @@ function restoreArgs(recorded: RecordedExecution, ledgerSeq: number) {
       status: s.status,
       attempt: s.attempt,
       recoveries: s.recoveryCount ?? 0,
-      outputJson: outputs.get(row.id) ?? "",
+      // The reference when the output was externalized, so hot state gets back what it held.
+      outputJson: outputs.get(row.id)?.hotJson ?? "",
       errorJson: s.error === undefined ? "" : JSON.stringify(s.error),
     };
   });

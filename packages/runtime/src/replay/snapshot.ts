@@ -18,6 +18,12 @@ export type StepSnapshotExtra = {
    * and the hex part of `outputRef` (the payload holds that canonical JSON).
    */
   readonly outputHash?: string;
+  /**
+   * How hot state held the output: `external` when the worker externalized it (hot state kept the
+   * reference `{"$payload":"sha256:…","size":…}`), `inline` when it kept the JSON itself. Restore and rerun
+   * write the same form back. Absent in snapshots built before this field existed.
+   */
+  readonly outputStorage?: "inline" | "external";
 };
 
 /** What {@link buildTerminalSnapshot} needs. */
@@ -73,7 +79,10 @@ export async function buildTerminalSnapshot(
     const parsed = s.outputJson === undefined ? undefined : (JSON.parse(s.outputJson) as JsonValue);
     if (isExternalPayload(parsed)) {
       // Externalized by the worker: the payload is stored already, as the same canonical JSON.
-      output = { outputRef: parsed.$payload, extra: { outputHash: parsed.$payload.slice(7) } };
+      output = {
+        outputRef: parsed.$payload,
+        extra: { outputHash: parsed.$payload.slice(7), outputStorage: "external" },
+      };
     } else if (parsed !== undefined) {
       const canonical = canonicalJson(parsed);
       const ref = await store.putPayload(canonical, {
@@ -81,7 +90,10 @@ export async function buildTerminalSnapshot(
         executionId,
         ...retention,
       });
-      output = { outputRef: ref.ref, extra: { outputHash: sha256Hex(canonical) } };
+      output = {
+        outputRef: ref.ref,
+        extra: { outputHash: sha256Hex(canonical), outputStorage: "inline" },
+      };
     }
     steps[id] = {
       status: s.status,
