@@ -195,6 +195,23 @@ describe.each(backends)("admission policy (%s)", (_name, start) => {
     await run.result({ timeoutMs: 10_000 });
   });
 
+  it("a policy set while a worker runs applies within the worker's cache time (1 s)", async () => {
+    const d = open();
+    d.startWorker();
+    const before = await d.client.start(pipelineOf({ one: { provider: "openai" } }), {});
+    await before.result({ timeoutMs: 10_000 }); // the worker has read (and cached) "no policy"
+    await d.control.admissionPolicy.set({ blockedProviders: ["openai"], retryAfterMs: 100 });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await d.client.start(pipelineOf({ two: { provider: "openai" } }), {});
+    await until(async () => {
+      const events = await ledgerOf(d.client, after.executionId);
+      return events.some((e) => e.type === "policy.denied") ? true : undefined;
+    }, "the step started after the change to be denied");
+    expect(calls.get(`${after.executionId}:two`)).toBeUndefined();
+    await d.control.admissionPolicy.clear();
+    await after.result({ timeoutMs: 10_000 });
+  });
+
   it("the facade validates, versions and records policy changes", async () => {
     const d = open();
     expect(await d.control.admissionPolicy.get()).toBeUndefined();
