@@ -8,7 +8,8 @@
 -- KEYS[1..16] the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out,
 --   err, ready, delayed, leases, wake, log, fin), all tagged `{<prefix>:<p>}`.
 -- KEYS[17] progress stream `{<prefix>:<p>}:progress` (same hash tag, so same slot and node as the
---   ledger stream). Entry fields: e exec, s step, a attempt, t type, d data JSON, ts epoch ms
+--   ledger stream). Entry fields: e exec, s step, a attempt, k claim token (tells a recovered
+--   claim's events from the earlier ones of the same attempt), t type, d data JSON, ts epoch ms
 --   (Redis TIME), q the execution's ledger seq when appended (the event comes after ledger event
 --   q and before q+1: followers merge the two streams exactly by it).
 -- ARGV[1] executionId   ARGV[2] stepId   ARGV[3] claim token
@@ -32,11 +33,11 @@ local n = 0
 for i = 5, #ARGV - 1, 2 do
   local data = ARGV[i + 1]
   if data == '' then
-    redis.call('XADD', stream, '*', 'e', exec, 's', step, 'a', attempt, 't', ARGV[i], 'ts', ts,
-      'q', seq)
+    redis.call('XADD', stream, '*', 'e', exec, 's', step, 'a', attempt, 'k', token, 't', ARGV[i],
+      'ts', ts, 'q', seq)
   else
-    redis.call('XADD', stream, '*', 'e', exec, 's', step, 'a', attempt, 't', ARGV[i], 'ts', ts,
-      'q', seq, 'd', data)
+    redis.call('XADD', stream, '*', 'e', exec, 's', step, 'a', attempt, 'k', token, 't', ARGV[i],
+      'ts', ts, 'q', seq, 'd', data)
   end
   n = n + 1
 end

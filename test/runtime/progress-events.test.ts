@@ -180,7 +180,12 @@ describe.each(backends)("progress events on %s", (_name, connectionOf) => {
         ["tick", undefined],
       ]);
       // after step.claimed (seq 2 of execution.created, step.claimed)
-      expect(decoded[0]).toMatchObject({ stepId: "a", attempt: 1, afterLedgerSeq: 2 });
+      expect(decoded[0]).toMatchObject({
+        stepId: "a",
+        attempt: 1,
+        claimToken: claim!.token,
+        afterLedgerSeq: 2,
+      });
       expect(decoded[0]!.ts).toBeGreaterThan(Date.now() - 60_000);
       expect(keys.all.every((k) => k.startsWith(progressStreamKey(keys).split("}")[0]!))).toBe(
         true,

@@ -33,8 +33,13 @@ export interface ProgressEvent {
   readonly id: string;
   readonly executionId: string;
   readonly stepId: string;
-  /** 1-based attempt of the step that emitted it. */
+  /** 1-based attempt of the step that emitted it (a lease recovery keeps the attempt). */
   readonly attempt: number;
+  /**
+   * Claim token of the emitting claim: changes when a lost lease is recovered and the step runs
+   * again within the same attempt (as in the `step.claimed` ledger event).
+   */
+  readonly claimToken: string;
   /** The plugin's event type, e.g. `llm.delta`. */
   readonly type: string;
   /** The plugin's payload (JSON); absent when it emitted none. */
@@ -66,6 +71,7 @@ export function decodeProgressEntry(id: string, fields: readonly string[]): Prog
     executionId: f.get("e") ?? "",
     stepId: f.get("s") ?? "",
     attempt: Number(f.get("a") ?? 1),
+    claimToken: f.get("k") ?? "",
     type: f.get("t") ?? "unknown",
     ...(data === undefined ? {} : { data: JSON.parse(data) as unknown }),
     ts: Number(f.get("ts") ?? 0),
