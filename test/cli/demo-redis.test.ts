@@ -4,11 +4,14 @@
  * execution converges, and (chaos-100) SIGKILLed worker processes are recovered from.
  */
 import { execFile } from "node:child_process";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { isOrdoError } from "@ordo/core";
 import { createClient } from "@ordo/runtime";
 import { type RedisHandle, startRedis, uniquePrefix } from "@ordo/testing";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ROOT } from "./helpers.js";
+import { ROOT, scratchDir } from "./helpers.js";
 
 const execFileAsync = promisify(execFile);
 const NODE_ARGS = ["--conditions=@ordo/source", "--import", "tsx", "packages/cli/src/bin.ts"];
@@ -22,8 +25,8 @@ beforeAll(async () => {
 afterAll(() => redis?.stop());
 
 /** Runs the demo; resolves with exit code and output (stdin is not a terminal: no keys). */
-async function demo(scenario: string, prefix: string) {
-  const argv = [...NODE_ARGS, "demo", scenario, "--redis", url, "--prefix", prefix];
+async function demo(scenario: string, prefix: string, extra: readonly string[] = []) {
+  const argv = [...NODE_ARGS, "demo", scenario, "--redis", url, "--prefix", prefix, ...extra];
   try {
     const { stdout } = await execFileAsync(process.execPath, [...argv, "--workers", "3"], {
       cwd: ROOT,
@@ -107,5 +110,49 @@ describe("ordo demo on Redis with worker processes", () => {
     expect(out).toMatch(/^replay +.*restored yes, fingerprint match yes$/m);
     expect(completedBy(out).size).toBeGreaterThan(1);
     await assertConverged(prefix, out, 100);
+  }, 90_000);
+
+  test("json: worker processes externalize to one SQLite store; evicted from Redis", async () => {
+    const prefix = uniquePrefix("demo-json");
+    const scratch = await scratchDir("demo-redis-json");
+    try {
+      const store = join(scratch.dir, "ordo.db");
+      const { code, out } = await demo("json", prefix, ["--store", store, "--json"]);
+      expect(code, out).toBe(0);
+      const report = JSON.parse(out);
+      expect(report.status).toBe("completed");
+      expect(Object.keys(report.workers).every((id) => /:demo-\d$/.test(id))).toBe(true);
+      expect(report.archive).toMatchObject({
+        evicted: true,
+        auditValid: true,
+        fingerprintMatch: true,
+      });
+      expect(report.archive.payloads).toHaveLength(2);
+      // Nothing of the execution is left in Redis: no key field mentions it.
+      const client = createClient({ connection: url, prefix });
+      const error = await client.status(report.executionId).catch((e: unknown) => e);
+      await client.close();
+      expect(isOrdoError(error) && error.code).toBe("EXECUTION_NOT_FOUND");
+      const raw = new Redis(url);
+      try {
+        const keys = await raw.keys(`{${prefix}:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) {
+          if ((await raw.type(key)) !== "hash") continue;
+          const fields = await raw.hkeys(key);
+          expect(fields.filter((f) => f.startsWith(report.executionId))).toEqual([]);
+        }
+      } finally {
+        raw.disconnect();
+      }
+      const replay = await execFileAsync(
+        process.execPath,
+        [...NODE_ARGS, "replay", report.executionId, "--store", store],
+        { cwd: ROOT },
+      );
+      expect(replay.stdout).toMatch(/: valid \(enterprise-runtime-demo, completed\)/);
+    } finally {
+      await scratch.remove();
+    }
   }, 90_000);
 });
