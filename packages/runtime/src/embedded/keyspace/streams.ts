@@ -127,6 +127,23 @@ function bound(text: string, low: boolean): [number, number] {
   return low ? [ms, seq + 1] : seq === 0 ? [ms - 1, Number.MAX_SAFE_INTEGER] : [ms, seq - 1];
 }
 
+/** Index of the first entry at or after `[ms, seq]` (entries are sorted by id). */
+function lowerBound(entries: readonly StreamEntry[], ms: number, seq: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = entries[mid] as StreamEntry;
+    if (compare(e.ms, e.seq, ms, seq) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Binary search on the sorted entries, then at most `count` steps: a follower polling the tail
+ * of a long stream (ledger, progress) costs O(log n), not a scan of the whole stream.
+ */
 function xrange(ks: Keyspace, args: string[], rev: boolean): Reply {
   const [key, a, b, countFlag, countText] = args as [string, string, string, string?, string?];
   let count = Number.POSITIVE_INFINITY;
@@ -139,11 +156,24 @@ function xrange(ks: Keyspace, args: string[], rev: boolean): Reply {
   const stream = ks.get(key, "stream");
   if (!stream) return [];
   const [lo, hi] = rev ? [bound(b, true), bound(a, false)] : [bound(a, true), bound(b, false)];
-  const inRange = stream.entries.filter(
-    (e) => compare(e.ms, e.seq, lo[0], lo[1]) >= 0 && compare(e.ms, e.seq, hi[0], hi[1]) <= 0,
-  );
-  if (rev) inRange.reverse();
-  return inRange.slice(0, count).map(entryReply);
+  const entries = stream.entries;
+  const first = lowerBound(entries, lo[0], lo[1]);
+  // One past the last entry <= hi.
+  const end =
+    hi[1] === Number.MAX_SAFE_INTEGER
+      ? lowerBound(entries, hi[0] + 1, 0)
+      : lowerBound(entries, hi[0], hi[1] + 1);
+  const out: Reply[] = [];
+  if (rev) {
+    for (let i = end - 1; i >= first && out.length < count; i--) {
+      out.push(entryReply(entries[i] as StreamEntry));
+    }
+  } else {
+    for (let i = first; i < end && out.length < count; i++) {
+      out.push(entryReply(entries[i] as StreamEntry));
+    }
+  }
+  return out;
 }
 
 export const STREAM_COMMANDS: CommandTable = {
