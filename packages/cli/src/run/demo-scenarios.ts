@@ -124,7 +124,7 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   {
     name: "chaos-100",
     summary:
-      "100 steps fanned out over 10 workers; 11 flaky provider steps retried; 2 workers killed and recovered; openai limit 3; snapshot, restore, fingerprint match",
+      "100 steps fanned out over 10 workers (4 processes on --redis); 11 flaky provider steps retried; 2 workers killed and recovered; openai limit 3; snapshot, restore, fingerprint match",
     workers: 10,
     concurrency: 2,
     replay: true,
@@ -134,7 +134,7 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
   {
     name: "chaos-500",
     summary:
-      "500 steps fanned out over 30 workers; 45 flaky provider steps retried; 5 workers killed and recovered; openai limit 12; snapshot, restore, fingerprint match",
+      "500 steps fanned out over 30 workers (4 processes on --redis); 45 flaky provider steps retried; 5 workers killed and recovered; openai limit 12; snapshot, restore, fingerprint match",
     workers: 30,
     concurrency: 4,
     replay: true,
