@@ -212,6 +212,15 @@ describe.each(backends)("admission policy (%s)", (_name, start) => {
     await after.result({ timeoutMs: 10_000 });
   });
 
+  it("a raw IR whose own admission policy refuses a step is not started", async () => {
+    const d = open();
+    const ir = {
+      ...pipelineOf({ a: { provider: "openai" } }),
+      policies: { admission: { blockedProviders: ["openai"] } },
+    };
+    expect(await codeOf(d.client.start(ir, {}))).toBe("IR_ADMISSION_DENIED");
+  });
+
   it("the facade validates, versions and records policy changes", async () => {
     const d = open();
     expect(await d.control.admissionPolicy.get()).toBeUndefined();

@@ -92,3 +92,4 @@ export {
 export { isSchemaAssignable } from "./schema-assignable.js";
 export type { IrIssue, ValidationResult } from "./validate.js";
 export { parsePipeline, validatePipeline } from "./validate.js";
+export { admissionIssues } from "./validate-admission.js";

@@ -8,7 +8,7 @@ import { admissionSubjectOf, evaluateAdmission } from "./admission.js";
 import type { PathSegment } from "./bindings.js";
 import { formatJsonPath } from "./json-path.js";
 import { type AdmissionPolicy, admissionPolicySchema } from "./policies.js";
-import type { IrIssue, PipelineView } from "./validate-view.js";
+import { type IrIssue, type PipelineView, viewOf } from "./validate-view.js";
 
 function admissionOf(policies: unknown): AdmissionPolicy | undefined {
   if (typeof policies !== "object" || policies === null) return undefined;
@@ -56,4 +56,19 @@ export function checkAdmission(view: PipelineView): IrIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * The `IR_ADMISSION_DENIED` issues of a pipeline alone (what `validatePipeline` reports for
+ * admission). The runtime checks IRs it is handed directly with it, so a step its own IR refuses
+ * never starts even when the IR skipped `validatePipeline`.
+ *
+ * @example
+ * ```ts
+ * import { admissionIssues } from "@ordo/core";
+ * for (const issue of admissionIssues(ir)) console.error(issue.path, issue.message);
+ * ```
+ */
+export function admissionIssues(ir: unknown): IrIssue[] {
+  return checkAdmission(viewOf(ir));
 }

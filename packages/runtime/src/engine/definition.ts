@@ -5,6 +5,7 @@
  * no step transition parses the IR.
  */
 import {
+  admissionIssues,
   definitionFingerprint,
   OrdoError,
   type PipelineIR,
@@ -83,7 +84,10 @@ export function definitionRows(ir: PipelineIR): DefinitionRow[] {
   });
 }
 
-/** Validates (zod) and prepares an IR. Throws `IR_INVALID` when it does not match the schema. */
+/**
+ * Validates (zod, and the IR's admission policies) and prepares an IR. Throws `IR_INVALID` when
+ * it does not match the schema, `IR_ADMISSION_DENIED` when a step violates an admission policy.
+ */
 export function prepareDefinition(input: PipelineIR): PreparedDefinition {
   const parsed = pipelineIrSchema.safeParse(input);
   if (!parsed.success) {
@@ -92,6 +96,14 @@ export function prepareDefinition(input: PipelineIR): PreparedDefinition {
     });
   }
   const ir = parsed.data;
+  // An IR handed to the runtime without validatePipeline must not start a step its own admission
+  // policy refuses (it would run unchecked): refuse it here, with the validator's message.
+  const [denied] = admissionIssues(ir);
+  if (denied !== undefined) {
+    throw new OrdoError(denied.code, `${denied.message} (at ${denied.path})`, {
+      details: { issues: admissionIssues(ir) },
+    });
+  }
   return {
     ir,
     irJson: JSON.stringify(ir),
