@@ -17,6 +17,7 @@ const progress = (n: number, afterLedgerSeq: number): ProgressEvent => ({
   executionId: "e",
   stepId: "a",
   attempt: 1,
+  claimToken: "1",
   type: "llm.delta",
   data: { text: `p${n}` },
   ts: 200,
