@@ -3,12 +3,19 @@
  * Atlas `$vectorSearch` when available, else an exact brute-force cosine scan in the worker.
  *
  * Documents are stored as `{ _id: id, text, source, metadata, vector }`; filters apply to
- * `metadata.<key>` with equality.
+ * `metadata.<key>` with strict equality, as in the in-memory index. For `$vectorSearch` the Atlas
+ * vector index must use `similarity: "cosine"` on `vector` (scores are converted back from Atlas's
+ * `(1 + cos) / 2`) and declare every filtered `metadata.<key>` as a `filter` field.
  */
-import type { RagFilter } from "./contract.js";
+import {
+  isVectorSearchUnsupported,
+  mongoMetadataFilter,
+  vectorSearchPipeline,
+} from "./mongo-query.js";
 import {
   compareHits,
   cosineSimilarity,
+  matchesFilter,
   type VectorHit,
   type VectorIndex,
   type VectorQuery,
@@ -59,19 +66,15 @@ export interface MongoVectorCollection {
 export interface MongoVectorIndexOptions {
   /**
    * `atlas`: always `$vectorSearch`; `brute-force`: always scan; `auto` (default): try
-   * `$vectorSearch` once and fall back to scanning for good when the server does not support it.
+   * `$vectorSearch` and fall back to scanning for good once the server answers that it has no
+   * vector search (a plain `mongod`: "Unrecognized pipeline stage" or `SearchNotEnabled`). Other
+   * errors (network, timeouts, a missing filter field in the Atlas index) are thrown as they are.
    */
   readonly mode?: "auto" | "atlas" | "brute-force";
   /** Atlas Vector Search index name. Default `vector_index`. */
   readonly atlasIndex?: string;
-  /** `numCandidates` = max(topK x this, 100). Default 10. */
+  /** `numCandidates` = max(topK x this, 100), at most 10 000 (Atlas's cap). Default 10. */
   readonly candidateFactor?: number;
-}
-
-function filterDocument(filter?: RagFilter): Record<string, unknown> {
-  const doc: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter ?? {})) doc[`metadata.${key}`] = value;
-  return doc;
 }
 
 function hitOf(doc: Record<string, unknown>, score: number): VectorHit {
@@ -135,42 +138,37 @@ export class MongoVectorIndex implements VectorIndex {
     try {
       return await this.#atlas(query);
     } catch (error) {
-      if (this.#options.mode === "atlas") throw error;
-      // a plain mongod answers "$vectorSearch is not allowed / unrecognized stage": scan instead
+      if (this.#options.mode === "atlas" || !isVectorSearchUnsupported(error)) throw error;
       this.#atlasUnavailable = true;
       return this.#scan(query);
     }
   }
 
   async #atlas(query: VectorQuery): Promise<VectorHit[]> {
-    const filter = filterDocument(query.filter);
-    const docs = await this.#collection
-      .aggregate([
-        {
-          $vectorSearch: {
-            index: this.#options.atlasIndex ?? "vector_index",
-            path: "vector",
-            queryVector: [...query.vector],
-            numCandidates: Math.max(query.topK * (this.#options.candidateFactor ?? 10), 100),
-            limit: query.topK,
-            ...(Object.keys(filter).length === 0 ? {} : { filter }),
-          },
-        },
-        { $project: { vector: 0, score: { $meta: "vectorSearchScore" } } },
-      ])
-      .toArray();
+    const pipeline = vectorSearchPipeline({
+      vector: query.vector,
+      topK: query.topK,
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+      index: this.#options.atlasIndex ?? "vector_index",
+      candidateFactor: this.#options.candidateFactor ?? 10,
+    });
+    const docs = await this.#collection.aggregate(pipeline).toArray();
     // Atlas reports cosine as (1 + cos) / 2; convert back so scores match the scan and the
-    // in-memory index, and minScore means the same everywhere
+    // in-memory index, and minScore means the same everywhere. The strict filter re-check drops
+    // what MongoDB's looser equality let through (an array containing the value).
     const hits = docs.map((doc) => hitOf(doc, 2 * Number(doc.score) - 1));
     return hits
+      .filter((h) => matchesFilter(h.metadata, query.filter))
       .filter((h) => query.minScore === undefined || h.score >= query.minScore)
       .sort(compareHits);
   }
 
   async #scan(query: VectorQuery): Promise<VectorHit[]> {
-    const docs = await this.#collection.find(filterDocument(query.filter)).toArray();
+    const docs = await this.#collection.find(mongoMetadataFilter(query.filter)).toArray();
     const hits: VectorHit[] = [];
     for (const doc of docs) {
+      const metadata = (doc.metadata as Record<string, unknown> | undefined) ?? {};
+      if (!matchesFilter(metadata, query.filter)) continue;
       const vector = Array.isArray(doc.vector) ? (doc.vector as number[]) : [];
       const score = cosineSimilarity(query.vector, vector);
       if (query.minScore !== undefined && score < query.minScore) continue;
