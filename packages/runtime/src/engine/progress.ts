@@ -56,6 +56,8 @@ export class ProgressBuffer {
   private readonly logger: StepLogger;
   private readonly settings: Required<ProgressOptions>;
   private pending: ProgressItem[] = [];
+  /** Events handed to a flush and not sent yet (count toward `maxPending`). */
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Flushes run one after another so batches reach the stream in emit order. */
   private chain: Promise<void> = Promise.resolve();
@@ -80,7 +82,7 @@ export class ProgressBuffer {
   /** Queues one event; sends a full batch at once, else within `flushMs`. */
   push(type: string, data: unknown): void {
     if (this.stopped) return;
-    if (this.pending.length >= this.settings.maxPending) {
+    if (this.pending.length + this.queued >= this.settings.maxPending) {
       if (!this.warnedFull) this.warn("progress buffer full; dropping events", {});
       this.warnedFull = true;
       return;
@@ -97,7 +99,12 @@ export class ProgressBuffer {
     if (this.pending.length === 0) return this.chain;
     const batch = this.pending;
     this.pending = [];
-    this.chain = this.chain.then(() => this.send(batch));
+    this.queued += batch.length;
+    this.chain = this.chain
+      .then(() => this.send(batch))
+      .finally(() => {
+        this.queued -= batch.length;
+      });
     return this.chain;
   }
 
