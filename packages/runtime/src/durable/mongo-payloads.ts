@@ -2,6 +2,7 @@
  * Content-addressed payloads on MongoDB: inline below the chunk size, ordered chunk documents
  * above it (a document is limited to 16 MiB). Layout: see `mongo-schema.ts`.
  */
+import { randomUUID } from "node:crypto";
 import { OrdoError } from "@ordo/core";
 import type { Collection, Document } from "mongodb";
 import { sha256Hex } from "./canonical-json.js";
@@ -18,6 +19,10 @@ export interface PayloadCollections {
 /**
  * Store prepared payload bytes; idempotent by ref. Two writers racing on a new ref both succeed
  * with one copy; the loser's `expiresAt` is then not merged (the record keeps the winner's).
+ *
+ * Chunks belong to one write generation (`gen`, named by the head), so a `deleteExecution`
+ * removing an orphaned head deletes only that head's chunks, never the chunks a concurrent writer
+ * of the same content is putting; a writer that loses the race for the head removes its own.
  */
 export async function putMongoPayload(
   cols: PayloadCollections,
@@ -31,33 +36,47 @@ export async function putMongoPayload(
   const ownership: Document =
     owner === undefined ? { $set: { pinned: true } } : { $addToSet: { owners: owner } };
   const existing = await cols.payloads.findOne({ _id: ref } as Document, {
-    projection: { expiresAt: 1, chunks: 1 },
+    projection: { expiresAt: 1, chunks: 1, gen: 1 },
   });
   if (existing) {
     const current = existing.expiresAt instanceof Date ? existing.expiresAt.getTime() : null;
     const merged = mergeExpiry(current, next);
     const expiry =
       merged === null ? { $unset: { expiresAt: "" } } : { $set: { expiresAt: new Date(merged) } };
-    await cols.payloads.updateOne({ _id: ref } as Document, mergeUpdates(expiry, ownership));
-    if (existing.chunks > 0) await cols.chunks.updateMany({ ref }, expiry);
-    return;
+    const updated = await cols.payloads.updateOne(
+      { _id: ref } as Document,
+      mergeUpdates(expiry, ownership),
+    );
+    if (updated.matchedCount === 1) {
+      if (existing.chunks > 0) await cols.chunks.updateMany(chunkFilter(ref, existing.gen), expiry);
+      return;
+    }
+    // Deleted (as an orphan, or expired) since the read: store it anew below.
   }
   const chunks = size > chunkBytes ? Math.ceil(size / chunkBytes) : 0;
-  if (chunks > 0) await writeChunks(cols.chunks, ref, bytes, chunkBytes, next);
+  const gen = randomUUID();
+  if (chunks > 0) await writeChunks(cols.chunks, ref, gen, bytes, chunkBytes, next);
   const head: Document = {
     size,
     contentType: options.contentType,
     chunks,
     createdAt: new Date(),
-    ...(chunks === 0 ? { data: bytes } : {}),
+    ...(chunks === 0 ? { data: bytes } : { gen }),
     ...expiryField(next),
   };
   // A concurrent writer may insert the same ref first: $setOnInsert keeps the first content type.
-  await cols.payloads.updateOne(
+  const result = await cols.payloads.updateOne(
     { _id: ref } as Document,
     mergeUpdates({ $setOnInsert: head }, ownership),
     { upsert: true },
   );
+  // Another writer's head won: its chunks serve reads, ours would only take space.
+  if (chunks > 0 && result.upsertedCount === 0) await cols.chunks.deleteMany({ ref, gen });
+}
+
+/** Chunks of the head generation `gen` (heads written before generations: all of the ref). */
+export function chunkFilter(ref: string, gen: unknown): Document {
+  return typeof gen === "string" ? { ref, gen } : { ref };
 }
 
 function mergeUpdates(a: Document, b: Document): Document {
@@ -69,23 +88,20 @@ function mergeUpdates(a: Document, b: Document): Document {
 async function writeChunks(
   chunks: Collection<Document>,
   ref: string,
+  gen: string,
   bytes: Buffer,
   chunkBytes: number,
   expiresAt: number | null,
 ): Promise<void> {
-  const ops = [];
   for (let n = 0; n * chunkBytes < bytes.byteLength; n += 1) {
     const data = bytes.subarray(n * chunkBytes, (n + 1) * chunkBytes);
-    ops.push({
-      replaceOne: {
-        filter: { _id: `${ref}#${n}` } as Document,
-        replacement: { ref, n, data, ...expiryField(expiresAt) },
-        upsert: true,
-      },
-    });
+    // One chunk per round trip keeps each message far below the 48 MB wire limit.
+    await chunks.replaceOne(
+      { _id: `${ref}#${gen}#${n}` } as Document,
+      { ref, gen, n, data, ...expiryField(expiresAt) },
+      { upsert: true },
+    );
   }
-  // One chunk per round trip keeps each message far below the 48 MB wire limit.
-  for (const op of ops) await chunks.bulkWrite([op], { ordered: true });
 }
 
 /** Read a payload; `null` when unknown or its chunks are missing (e.g. expired first). */
@@ -100,7 +116,7 @@ export async function getMongoPayload(
   if (head.chunks === 0) {
     bytes = bytesOf(head.data);
   } else {
-    const parts = await cols.chunks.find({ ref }).sort({ n: 1 }).toArray();
+    const parts = await cols.chunks.find(chunkFilter(ref, head.gen)).sort({ n: 1 }).toArray();
     if (parts.length !== head.chunks || parts.some((p, i) => p.n !== i)) return null;
     bytes = Buffer.concat(parts.map((p) => bytesOf(p.data)));
   }
@@ -132,9 +148,12 @@ export async function releaseMongoPayloads(
   for (const { _id } of owned) {
     // The filter re-checks atomically: a writer that just added an owner or a pin keeps it.
     const orphan = { _id, owners: { $size: 0 }, pinned: { $ne: true } };
-    const { deletedCount } = await cols.payloads.deleteOne(orphan);
-    if (deletedCount === 1) {
-      await cols.chunks.deleteMany({ ref: _id });
+    const head = await cols.payloads.findOneAndDelete(orphan, {
+      projection: { chunks: 1, gen: 1 },
+    });
+    if (head !== null) {
+      // Only this head's generation: a writer re-putting the same content has its own chunks.
+      if (head.chunks > 0) await cols.chunks.deleteMany(chunkFilter(String(_id), head.gen));
       removed += 1;
     }
   }

@@ -1,4 +1,11 @@
-import { BSON, MongoBulkWriteError, MongoServerError } from "mongodb";
+import { OrdoError } from "@ordo/core";
+import {
+  BSON,
+  MongoBulkWriteError,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+} from "mongodb";
 import { describe, expect, it } from "vitest";
 import { chainEvents, verifyChain } from "./ledger-chain.js";
 import {
@@ -8,6 +15,7 @@ import {
   eventToDocument,
   expiryField,
   isDuplicateKeyError,
+  mongoErrorToOrdo,
 } from "./mongo-schema.js";
 import { GENESIS_HASH } from "./types.js";
 
@@ -68,5 +76,35 @@ describe("MongoDB document mapping", () => {
     expect(expiryField(undefined)).toEqual({});
     expect(expiryField(null)).toEqual({});
     expect(expiryField(10)).toEqual({ expiresAt: new Date(10) });
+  });
+
+  it("maps driver errors to retryable CONNECTION only when retrying can help", () => {
+    const code = (error: unknown) => {
+      const mapped = mongoErrorToOrdo(error, "append ledger events");
+      return [mapped.code, mapped.retryable];
+    };
+    expect(code(new MongoNetworkError("connection reset"))).toEqual(["CONNECTION", true]);
+    expect(
+      code(Object.assign(Object.create(MongoServerSelectionError.prototype), { message: "x" })),
+    ).toEqual(["CONNECTION", true]);
+    // A primary stepping down, with or without the driver's retryable label.
+    expect(code(new MongoServerError({ message: "not primary", code: 10107 }))).toEqual([
+      "CONNECTION",
+      true,
+    ]);
+    expect(
+      code(new MongoServerError({ message: "x", code: 1, errorLabels: ["RetryableWriteError"] })),
+    ).toEqual(["CONNECTION", true]);
+    // A bad document or a failed validation will fail again.
+    expect(code(new MongoServerError({ message: "validation", code: 121 }))).toEqual([
+      "INTERNAL",
+      false,
+    ]);
+    expect(code(new Error("boom"))).toEqual(["INTERNAL", false]);
+    const own = new OrdoError("PAYLOAD_TOO_LARGE", "big");
+    expect(mongoErrorToOrdo(own, "x")).toBe(own);
+    expect(mongoErrorToOrdo(new Error("boom"), "store a payload").message).toBe(
+      "MongoDB failed to store a payload: Error: boom",
+    );
   });
 });

@@ -14,8 +14,10 @@
  *   Binary), `owners` (execution ids, indexed), `pinned` (put without an execution: never removed
  *   by `deleteExecution`), `createdAt`.
  * - `ordo_payload_chunks`: payloads above `payloadChunkBytes` (default 8 MiB; documents are
- *   limited to 16 MiB) as ordered chunks `{ _id: "<ref>#<n>", ref, n, data }`, unique
- *   `{ ref: 1, n: 1 }`. Chunks are written before their head document, so a head implies data.
+ *   limited to 16 MiB) as ordered chunks `{ _id: "<ref>#<gen>#<n>", ref, gen, n, data }`, unique
+ *   `{ ref: 1, gen: 1, n: 1 }`; `gen` is the write generation named by the head's `gen`, so
+ *   deleting an orphaned head never deletes a concurrent re-put's chunks. Chunks are written
+ *   before their head document, so a head implies data.
  * - `ordo_snapshots`: `_id` = executionId, summary fields native (`pipeline`, `pipelineVersion`,
  *   `status`, `createdAt`, `completedAt`) + `body` (the snapshot's JSON text); indexes
  *   `{ pipeline, createdAt: -1 }`, `{ status, createdAt: -1 }`, `{ createdAt: -1 }`.
@@ -24,6 +26,7 @@
  * - `ordo_spans`: `_id` = `{ traceId, spanId }` (idempotent), `traceId`, `executionId`,
  *   `startAt`, `body`; `{ traceId, startAt }`, `{ executionId, startAt }`.
  */
+import { isOrdoError, OrdoError } from "@ordo/core";
 import type { Db, Document, IndexDescription } from "mongodb";
 import { canonicalJson } from "./canonical-json.js";
 import { LEDGER_EVENT_FIELDS } from "./ledger-append.js";
@@ -60,7 +63,7 @@ function indexesOf(names: CollectionNames): Record<string, IndexDescription[]> {
       TTL,
     ],
     [names.payloads]: [{ key: { owners: 1 }, name: "ix_owners" }, TTL],
-    [names.chunks]: [{ key: { ref: 1, n: 1 }, name: "ux_ref_n", unique: true }, TTL],
+    [names.chunks]: [{ key: { ref: 1, gen: 1, n: 1 }, name: "ux_ref_gen_n", unique: true }, TTL],
     [names.snapshots]: [
       { key: { pipeline: 1, createdAt: -1 }, name: "ix_pipeline_created" },
       { key: { status: 1, createdAt: -1 }, name: "ix_status_created" },
@@ -135,4 +138,51 @@ export function bytesOf(value: unknown): Buffer {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const binary = value as { buffer: Uint8Array; position: number };
   return Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.position);
+}
+
+// Driver error classes for a lost or unreachable server (their `name`).
+const NETWORK_ERRORS =
+  /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed|ClientClosed|ServerClosed|OperationTimeout|StalePrimary)Error$/;
+// Server codes of a primary stepping down or shutting down: the write may succeed on the next
+// primary (NotWritablePrimary, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary,
+// PrimarySteppedDown, ShutdownInProgress, InterruptedAtShutdown,
+// InterruptedDueToReplStateChange, HostUnreachable, HostNotFound, NetworkTimeout,
+// SocketException, ExceededTimeLimit).
+const TRANSIENT_CODES = new Set([10107, 13435, 13436, 189, 91, 11600, 11602, 6, 7, 89, 9001, 262]);
+
+/**
+ * A driver error as an `OrdoError`: retryable `CONNECTION` when the server was unreachable or
+ * the driver labels the error retryable (`RetryableWriteError`, `TransientTransactionError`;
+ * the driver already retried once), or the code says the primary is changing; else `INTERNAL`.
+ * An `OrdoError` passes through.
+ *
+ * @example
+ * ```ts
+ * mongoErrorToOrdo(new MongoServerError({ message: "not primary", code: 10107 }), "append").code; // "CONNECTION"
+ * ```
+ */
+export function mongoErrorToOrdo(error: unknown, action: string): OrdoError {
+  if (isOrdoError(error)) return error;
+  const e = (error ?? {}) as { name?: unknown; code?: unknown };
+  const labels = labelsOf(error);
+  const transient =
+    (typeof e.name === "string" && NETWORK_ERRORS.test(e.name)) ||
+    labels.includes("RetryableWriteError") ||
+    labels.includes("TransientTransactionError") ||
+    (typeof e.code === "number" && TRANSIENT_CODES.has(e.code));
+  return new OrdoError(
+    transient ? "CONNECTION" : "INTERNAL",
+    `MongoDB failed to ${action}: ${String(error)}`,
+    { retryable: transient, cause: error },
+  );
+}
+
+/** The driver's error labels; a getter over internal state, so tolerate objects it does not fit. */
+function labelsOf(error: unknown): unknown[] {
+  try {
+    const labels = (error as { errorLabels?: unknown } | null)?.errorLabels;
+    return Array.isArray(labels) ? labels : [];
+  } catch {
+    return [];
+  }
 }

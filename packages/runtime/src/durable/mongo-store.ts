@@ -3,7 +3,7 @@
  * updateOne with upsert, find, unique and TTL indexes, E11000 for idempotency). Layout, indexes
  * and TTL: see `mongo-schema.ts`.
  */
-import { isOrdoError, OrdoError } from "@ordo/core";
+import { OrdoError } from "@ordo/core";
 import { type Collection, type Db, type Document, type Filter, MongoClient } from "mongodb";
 import { groupBatch, planAppend } from "./ledger-append.js";
 import {
@@ -20,6 +20,7 @@ import {
   eventToDocument,
   expiryField,
   isDuplicateKeyError,
+  mongoErrorToOrdo,
 } from "./mongo-schema.js";
 import { findMetrics, findSpans, insertMetrics, upsertSpans } from "./mongo-telemetry.js";
 import {
@@ -107,26 +108,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Durabl
     return new MongoStore(client, owned, db, names, options, chunkBytes);
   } catch (error) {
     if (owned) await client.close().catch(() => undefined);
-    throw asOrdoError(error, `open the MongoDB durable store (db '${options.dbName}')`);
+    throw mongoErrorToOrdo(error, `open the MongoDB durable store (db '${options.dbName}')`);
   }
-}
-
-/** Driver errors become retryable `CONNECTION` (network, server selection) or `INTERNAL`. */
-function asOrdoError(error: unknown, action: string): OrdoError {
-  if (isOrdoError(error)) return error;
-  const name = (error as { name?: string } | null)?.name ?? "";
-  const network =
-    /MongoNetwork|MongoServerSelection|MongoNotConnected|MongoTopologyClosed|MongoClientClosed/.test(
-      name,
-    );
-  return new OrdoError(
-    network ? "CONNECTION" : "INTERNAL",
-    `MongoDB failed to ${action}: ${String(error)}`,
-    {
-      retryable: network,
-      cause: error,
-    },
-  );
 }
 
 class MongoStore implements DurableStore {
@@ -159,7 +142,7 @@ class MongoStore implements DurableStore {
     try {
       return await fn();
     } catch (error) {
-      throw asOrdoError(error, action);
+      throw mongoErrorToOrdo(error, action);
     }
   }
 
