@@ -6,6 +6,7 @@
  * never fails the step.
  */
 import { llm, pipeline } from "@ordo/sdk";
+import { defineStep } from "@ordo/step";
 import { createLlmStep } from "@ordo/step-llm";
 import { type OpenAiServer, startOpenAiServer } from "@ordo/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +31,7 @@ import { startHttpServer } from "../../packages/runtime/src/http/index.js";
 import {
   type Connection,
   createClient,
+  createEmbeddedRuntime,
   createWorker,
   EmbeddedRedis,
   type ExecutionEvent,
@@ -248,6 +250,57 @@ describe("progress flush failures", () => {
     } finally {
       await worker.close();
       await client.close();
+    }
+  });
+});
+
+describe("a follower joining after the ledger was trimmed", () => {
+  it("gets a running step's progress at once, not only after its next ledger event", async () => {
+    let released = false;
+    const ticker = defineStep({
+      type: "test.ticker",
+      version: "1.0.0",
+      input: z.object({}),
+      output: z.object({ ticks: z.number() }),
+      async run(_input, ctx) {
+        let i = 0;
+        while (!released) {
+          ctx.emit("tick", { i: i++ });
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return { ticks: i };
+      },
+    });
+    const runtime = createEmbeddedRuntime({ plugins: [ticker] });
+    // Fallback so a regression fails the assertions below instead of hanging.
+    const fallback = setTimeout(() => {
+      released = true;
+    }, 3_000);
+    try {
+      const run = await runtime.client.start(testIr([{ id: "t", type: "test.ticker" }]), {});
+      const log = new Keyspace().of(run.executionId).byName.log;
+      for (;;) {
+        const s = await run.status();
+        if (s.steps.t?.status === "running") break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // As the shipper does once entries are shipped: the created/claimed events are gone.
+      await runtime.engine.call("XTRIM", log, "MAXLEN", "0");
+      let runningAtFirst: boolean | undefined;
+      const events: ExecutionEvent[] = [];
+      for await (const e of run.events({ progress: true })) {
+        if (runningAtFirst === undefined) {
+          runningAtFirst = !released;
+          released = true;
+        }
+        events.push(e);
+      }
+      expect(events[0]?.kind).toBe("progress");
+      expect(runningAtFirst).toBe(true);
+      expect(events.at(-1)).toMatchObject({ kind: "ledger", type: "execution.completed" });
+    } finally {
+      clearTimeout(fallback);
+      await runtime.close();
     }
   });
 });

@@ -158,6 +158,11 @@ async function* followMerged(
   let progressFrom = `${ledgerFrom.split("-")[0]}-0`;
   const merger = new EventMerger();
   while (!signal?.aborted) {
+    // Held progress may follow ledger events the shipper already trimmed: read the seq counter
+    // first, so a complete ledger read proves nothing before it is still to come.
+    const seq = merger.waitingForLedger
+      ? Number((await store.hget(keys.byName.x, `${executionId}:seq`)) ?? 0)
+      : 0;
     // Ledger first, then progress: the order EventMerger's certainty rules rely on.
     const ledger = await readPage(
       store,
@@ -168,6 +173,7 @@ async function* followMerged(
     );
     ledgerFrom = ledger.next;
     merger.addLedger(ledger.events);
+    if (!ledger.full) merger.ledgerSeenUpTo(seq);
     // A progress backlog waiting for ledger events is not read further (bounded memory).
     const skip = merger.sizes.progress >= 4 * PAGE;
     const progress = skip

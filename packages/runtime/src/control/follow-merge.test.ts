@@ -57,6 +57,20 @@ describe("EventMerger", () => {
   });
 });
 
+describe("EventMerger with a trimmed ledger", () => {
+  it("releases progress once the seq counter shows the earlier ledger events are gone", () => {
+    const m = new EventMerger();
+    // a late follower: the shipper trimmed seq 1-3; the step is still streaming
+    m.addLedger([]);
+    m.addProgress([progress(1, 3), progress(2, 3)], true);
+    expect(m.drain()).toEqual([]);
+    expect(m.waitingForLedger).toBe(true);
+    m.ledgerSeenUpTo(3);
+    expect(m.drain().map(label)).toEqual(["P1", "P2"]);
+    expect(m.waitingForLedger).toBe(false);
+  });
+});
+
 describe("alreadyDelivered", () => {
   const resume = { seq: 2, progressId: "200-5" };
   it("skips ledger events up to the resume seq and progress before the resume id", () => {

@@ -72,6 +72,21 @@ export class EventMerger {
   }
 
   /**
+   * The execution's ledger seq counter, read BEFORE this round's ledger read, which was not cut by
+   * its page size: every ledger event up to `seq` was either read or trimmed from hot state (the
+   * shipper trims shipped entries), so progress events after them need not wait for them.
+   */
+  ledgerSeenUpTo(seq: number): void {
+    this.lastLedgerSeq = Math.max(this.lastLedgerSeq, seq);
+  }
+
+  /** Whether the next progress event waits for ledger events not read yet. */
+  get waitingForLedger(): boolean {
+    const p = this.progress[0];
+    return p !== undefined && p.afterLedgerSeq > this.lastLedgerSeq;
+  }
+
+  /**
    * Progress events of this execution from this round's progress read (after the ledger read).
    * `complete` = the read reached the stream's end (not cut by a page size or skipped).
    */
