@@ -1,10 +1,11 @@
 /**
  * One typed wrapper per control script (`lua/queue*.lua`, `lua/instance*.lua`): named arguments
- * in, decoded result out. Error replies become `OrdoError`s through {@link CONTROL_ERROR_CODES}.
+ * in, decoded result out. Error replies become `OrdoError`s through the one table in `hot/script-errors.ts`.
  */
 import { OrdoError } from "@ordo/core";
 import { callScript } from "../hot/call-script.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
+import { scriptErrorCode } from "../hot/script-errors.js";
 import type { ControlKeys } from "./keys.js";
 import {
   decodeInstance,
@@ -15,17 +16,6 @@ import {
   type RunRecord,
   type RunStatus,
 } from "./records.js";
-
-/** Script error reply -> OrdoError code (codes the control plane adds are listed in its docs). */
-export const CONTROL_ERROR_CODES: Readonly<Record<string, string>> = {
-  RUN_NOT_FOUND: "RUN_NOT_FOUND",
-  RUN_EXISTS: "RUN_EXISTS",
-  EXECUTION_EXISTS: "EXECUTION_EXISTS",
-  QUEUE_FULL: "QUEUE_FULL",
-  INSTANCE_NOT_FOUND: "INSTANCE_NOT_FOUND",
-  WRONG_STATE: "WRONG_STATE",
-  USAGE: "USAGE",
-};
 
 /** Runs a control script; returns its reply array (first element: status word). */
 async function call(
@@ -40,7 +30,7 @@ async function call(
 function fail(name: string, reply: unknown[], details: Record<string, unknown>): never {
   const word = String(reply[0]);
   const extra = reply[1] === undefined ? "" : ` (${String(reply[1])})`;
-  throw new OrdoError(CONTROL_ERROR_CODES[word] ?? "SCRIPT_ERROR", `${name}: ${word}${extra}`, {
+  throw new OrdoError(scriptErrorCode(word), `${name}: ${word}${extra}`, {
     details: { ...details, ...(reply[1] === undefined ? {} : { current: String(reply[1]) }) },
   });
 }

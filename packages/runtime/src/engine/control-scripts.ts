@@ -1,22 +1,14 @@
 /**
  * Typed wrappers over the execution-control and waiting scripts: `pauseExecution`,
  * `resumeExecution`, `deferStep` (throttled claim), `awaitInput` and `submitInput` (human input).
- * Script error replies map to `OrdoError` codes through {@link CONTROL_ERROR_CODES}.
+ * Script error replies map to `OrdoError` codes through the one table in `hot/script-errors.ts`.
  */
-import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import { OrdoError } from "@ordo/core";
 import { callScript } from "../hot/call-script.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
+import { scriptErrorCode } from "../hot/script-errors.js";
 import type { FinalFacts, FinalStatus } from "../hot/scripts.js";
-
-/** Script error reply -> OrdoError code for the control scripts. */
-export const CONTROL_ERROR_CODES: Readonly<Record<string, OrdoErrorCode>> = {
-  EXECUTION_NOT_FOUND: "EXECUTION_NOT_FOUND",
-  STEP_NOT_FOUND: "STEP_NOT_FOUND",
-  STALE_TOKEN: "STALE_TOKEN",
-  WRONG_STATE: "WRONG_STATE",
-  INPUT_NOT_AWAITED: "INPUT_NOT_AWAITED",
-};
 
 const HINTS: Readonly<Record<string, string>> = {
   pauseExecution: "only a running execution that is not being cancelled can be paused",
@@ -33,7 +25,7 @@ async function run(
 ): Promise<unknown[]> {
   const list = await callScript(store, name, keys.all, args, details);
   if (list[0] === "OK") return list;
-  const code = CONTROL_ERROR_CODES[String(list[0])] ?? "SCRIPT_ERROR";
+  const code = scriptErrorCode(list[0]);
   const status = list[1] === undefined ? undefined : String(list[1]);
   const where = Object.entries(details)
     .map(([k, v]) => `${k} '${String(v)}'`)

@@ -1,20 +1,12 @@
 /**
  * One typed wrapper per Lua script: named arguments in, decoded result out. Script error replies
- * (`{"STALE_TOKEN", ...}`) become `OrdoError`s through the single table {@link SCRIPT_ERROR_CODES}.
+ * (`{"STALE_TOKEN", ...}`) become `OrdoError`s through the single table in `script-errors.ts`.
  */
-import { OrdoError, type OrdoErrorCode } from "@ordo/core";
+import { OrdoError } from "@ordo/core";
 import { callScript } from "./call-script.js";
 import type { HotStore, ScriptName } from "./hot-store.js";
 import type { PartitionKeys } from "./keys.js";
-
-/** Script error reply -> OrdoError code. Anything else is a `SCRIPT_ERROR`. */
-export const SCRIPT_ERROR_CODES: Readonly<Record<string, OrdoErrorCode>> = {
-  EXECUTION_NOT_FOUND: "EXECUTION_NOT_FOUND",
-  EXECUTION_EXISTS: "EXECUTION_EXISTS",
-  STEP_NOT_FOUND: "STEP_NOT_FOUND",
-  STALE_TOKEN: "STALE_TOKEN",
-  WRONG_STATE: "WRONG_STATE",
-};
+import { scriptErrorCode } from "./script-errors.js";
 
 /** A step handed to a worker by a claim. */
 export interface ClaimedStep {
@@ -64,7 +56,7 @@ export interface DefinitionRow {
 
 function errorOf(name: ScriptName, reply: unknown[], details: Record<string, unknown>): OrdoError {
   const status = String(reply[0]);
-  const code = SCRIPT_ERROR_CODES[status] ?? "SCRIPT_ERROR";
+  const code = scriptErrorCode(status);
   const extra = reply[1] === undefined ? "" : ` (current status: ${String(reply[1])})`;
   return new OrdoError(code, `${name}: ${status}${extra}`, {
     details: { ...details, ...(reply[1] === undefined ? {} : { status: String(reply[1]) }) },
