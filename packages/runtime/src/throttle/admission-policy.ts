@@ -172,6 +172,14 @@ export class AdmissionPolicyCache {
     this.ttlMs = Math.max(0, ttlMs);
   }
 
+  /**
+   * Starts the first read now, so the first claimed step does not wait for it (a failure is
+   * retried by the next {@link current} call).
+   */
+  prefetch(): void {
+    this.current().catch(() => undefined);
+  }
+
   /** The policy in force (possibly up to `ttlMs` old), or undefined when none is set. */
   current(): Promise<AdmissionPolicy | undefined> {
     if (Date.now() - this.readAt < this.ttlMs) return Promise.resolve(this.value);

@@ -60,6 +60,7 @@ export class ThrottleGate {
       async () => (await policies.get())?.policy,
       options.admissionPolicyCacheMs ?? 1_000,
     );
+    this.policy.prefetch();
   }
 
   private planOf(fingerprint: string, ir: PipelineIR, step: StepIR): LimitPlan {
