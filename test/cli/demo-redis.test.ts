@@ -91,6 +91,10 @@ describe("ordo demo on Redis with worker processes", () => {
     expect(Number(limit![1])).toBe(3);
     expect(Number(limit![2])).toBeLessThanOrEqual(3);
     expect(Number(limit![3])).toBeGreaterThan(0);
+    // Measured on the worker processes' own provider calls, not the ledger's upper bound.
+    expect(out).toMatch(
+      /^throttling +provider:openai: .* limit respected \(measured on provider calls\)$/m,
+    );
     expect(out).toMatch(/^status +completed +\(100\/100 steps completed/m);
     await assertConverged(prefix, out, 100);
   }, 90_000);

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TextSink } from "../io.js";
+import type { ProviderRun } from "./plugins.js";
 
 /** Options of {@link spawnWorkers}. */
 export interface SpawnWorkersOptions {
@@ -36,6 +37,8 @@ export interface ChildWorker {
 /** The running worker processes. */
 export interface ChildWorkers {
   readonly list: readonly ChildWorker[];
+  /** Provider calls the processes reported (`run <json>` lines), in arrival order. */
+  readonly runs: readonly ProviderRun[];
   /** SIGKILLs one (a crash: nothing reported, nothing released). */
   kill(worker: ChildWorker): void;
   /** SIGTERMs every live one and waits for it to exit (SIGKILL after 15 s). */
@@ -59,6 +62,7 @@ function cliCommand(): { command: string; args: string[] } {
 /** Starts `count` worker processes and resolves once each printed its ready line. */
 export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildWorkers> {
   const { command, args } = cliCommand();
+  const runs: ProviderRun[] = [];
   const started = Array.from({ length: options.count }, (_, i) => {
     const name = `demo-${i + 1}`;
     const child = spawn(
@@ -80,7 +84,9 @@ export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildW
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
-    return { name, child, ready: readyLine(child, options.readyTimeoutMs ?? 60_000) };
+    const ready = readyLine(child, options.readyTimeoutMs ?? 60_000);
+    collectRuns(child, runs);
+    return { name, child, ready };
   });
   const list: ChildWorker[] = [];
   try {
@@ -95,6 +101,7 @@ export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildW
   }
   return {
     list,
+    runs,
     kill: (worker) => worker.process.kill("SIGKILL"),
     stop: () => Promise.all(list.map((w) => stopOne(w.process))).then(() => undefined),
   };
@@ -122,6 +129,18 @@ function readyLine(child: ChildProcess, timeoutMs: number): Promise<string> {
       }
     });
     child.once("exit", (code) => fail(`exited with code ${code}`));
+  });
+}
+
+/** Parses the child's `run <json>` lines into `runs` (chunks may split lines). */
+function collectRuns(child: ChildProcess, runs: ProviderRun[]): void {
+  let rest = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.startsWith("run ")) runs.push(JSON.parse(line.slice(4)) as ProviderRun);
+    }
   });
 }
 

@@ -23,6 +23,7 @@ import {
 } from "./archive.js";
 import { processTargets, scheduleKills, workerTargets } from "./chaos-kill.js";
 import { attachControls, type ControlInput } from "./controls.js";
+import { observeProviderRuns, type ProviderRun } from "./plugins.js";
 import { type ReplayCheck, replayCheck } from "./replay-check.js";
 import { type DemoSession, openDemoSession } from "./session.js";
 import { type ThrottleSummary, throttleSummary } from "./throttle-summary.js";
@@ -168,6 +169,9 @@ async function execute(
           at: 0.3,
           out,
         });
+  // Provider calls of in-process workers (worker processes report theirs on stdout).
+  const local: ProviderRun[] = [];
+  const stopObserving = observeProviderRuns(executionId, (run) => local.push(run));
   try {
     const { report, printer } = await executeWithProgress({
       client: session.client,
@@ -178,7 +182,8 @@ async function execute(
       executionId,
     });
     detach();
-    const throttling = await throttleSummary(session.client, ir, executionId);
+    const runs = session.children?.runs ?? local;
+    const throttling = await throttleSummary(session.client, ir, executionId, runs);
     const completed = report.status === "completed";
     const replay =
       scenario.replay && completed
@@ -198,6 +203,7 @@ async function execute(
   } finally {
     detach();
     stopKills();
+    stopObserving();
   }
 }
 
@@ -250,7 +256,8 @@ function printOutcome(
     for (const t of throttling) {
       io.stdout.write(
         `throttling   ${t.scope}: limit ${t.limit}, at most ${t.observedMax} at once, ` +
-          `${t.throttled} throttled claim(s), limit ${t.respected ? "respected" : "EXCEEDED"}\n`,
+          `${t.throttled} throttled claim(s), limit ${t.respected ? "respected" : "EXCEEDED"} ` +
+          `(measured on ${t.measured})\n`,
       );
     }
     if (replay !== undefined) io.stdout.write(formatReplay(replay));

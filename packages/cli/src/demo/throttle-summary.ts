@@ -5,6 +5,7 @@
  */
 import type { PipelineIR } from "@ordo/core";
 import type { Client, HotLedgerEvent } from "@ordo/runtime";
+import type { ProviderRun } from "./plugins.js";
 
 /** One provider limit and what the run did with it. */
 export interface ThrottleSummary {
@@ -12,6 +13,13 @@ export interface ThrottleSummary {
   readonly limit: number;
   /** Most attempts of the scope that ran at the same time. */
   readonly observedMax: number;
+  /**
+   * What was measured: `provider calls` (the plugins' own run intervals: exact, they run only
+   * while holding the lease) or `claims` (ledger claim to report: an upper bound, it includes
+   * the time between claim and lease; used when the calls are not observable, e.g. external
+   * workers).
+   */
+  readonly measured: "provider calls" | "claims";
   /** How many claims were denied by a limit and waited. */
   readonly throttled: number;
   readonly respected: boolean;
@@ -41,6 +49,7 @@ export async function throttleSummary(
   client: Client,
   ir: PipelineIR,
   executionId: string,
+  runs?: readonly ProviderRun[],
 ): Promise<ThrottleSummary[]> {
   const limits = (ir.policies?.concurrency ?? []).filter(
     (l) => l.scope === "provider" && l.key !== undefined,
@@ -64,11 +73,16 @@ export async function throttleSummary(
         started.delete(e.stepId);
       }
     }
-    const observedMax = maxOverlap(intervals);
+    const calls = runs
+      ?.filter((r) => r.executionId === executionId && r.provider === limit.key)
+      .map((r): [number, number] => [r.start, r.end]);
+    const measured = calls !== undefined && calls.length > 0 ? "provider calls" : "claims";
+    const observedMax = maxOverlap(measured === "claims" ? intervals : calls!);
     return {
       scope: `provider:${limit.key}`,
       limit: limit.limit,
       observedMax,
+      measured,
       throttled,
       respected: observedMax <= limit.limit,
     };

@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { createWorker, type DurableStore } from "@ordo/runtime";
 import type { StepPlugin } from "@ordo/step";
 import type { CliIO } from "../io.js";
+import { observeAllProviderRuns } from "./plugins.js";
 
 /** Options of {@link serveDemoWorker}. */
 export interface DemoWorkerOptions {
@@ -19,10 +20,12 @@ export interface DemoWorkerOptions {
 }
 
 /**
- * Prints `ready <workerId>`, runs until a stop signal, then finishes in-flight steps and prints
- * `closed <workerId>: claimed N, completed N, failed N`.
+ * Prints `ready <workerId>`, then `run <json>` per provider call of the demo plugins (the parent
+ * measures concurrency from them), runs until a stop signal, then finishes in-flight steps and
+ * prints `closed <workerId>: claimed N, completed N, failed N`.
  */
 export async function serveDemoWorker(io: CliIO, options: DemoWorkerOptions): Promise<void> {
+  observeAllProviderRuns((run) => io.stdout.write(`run ${JSON.stringify(run)}\n`));
   const worker = createWorker({
     connection: options.redis,
     prefix: options.prefix,
