@@ -170,6 +170,12 @@ export function formatArchive(report: ArchiveReport, executionId: string, store:
       `payload      ${p.stepId} output ${formatBytes(p.bytes)} -> durable ref ` +
       `${p.ref.slice(0, 19)}… (hot state keeps ${formatBytes(p.hotBytes)})`,
   );
+  if (report.payloads.length === 0) {
+    lines.push(
+      "payload      NONE externalized: the workers had no durable store (external `ordo worker` " +
+        "processes with --workers 0 keep outputs inline)",
+    );
+  }
   const durable = report.payloads.reduce((sum, p) => sum + p.bytes, 0);
   const hotRefs = report.payloads.reduce((sum, p) => sum + p.hotBytes, 0);
   lines.push(
