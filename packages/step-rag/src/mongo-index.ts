@@ -55,10 +55,13 @@ export interface MongoReplaceOne {
 export interface MongoVectorCollection {
   bulkWrite(operations: MongoReplaceOne[], options?: { ordered?: boolean }): Promise<unknown>;
   deleteMany(filter: Record<string, unknown>): Promise<unknown>;
+  /** A driver `FindCursor` is also async-iterable: the scan then streams instead of buffering. */
   find(
     filter: Record<string, unknown>,
     options?: Record<string, unknown>,
-  ): { toArray(): Promise<Record<string, unknown>[]> };
+  ): { toArray(): Promise<Record<string, unknown>[]> } & Partial<
+    AsyncIterable<Record<string, unknown>>
+  >;
   aggregate(pipeline: Record<string, unknown>[]): { toArray(): Promise<Record<string, unknown>[]> };
 }
 
@@ -163,17 +166,35 @@ export class MongoVectorIndex implements VectorIndex {
       .sort(compareHits);
   }
 
+  /**
+   * Exact cosine over every document the filter lets through, streamed from the cursor when it
+   * is iterable, keeping only the best `topK` (memory O(topK), not O(collection)).
+   */
   async #scan(query: VectorQuery): Promise<VectorHit[]> {
-    const docs = await this.#collection.find(mongoMetadataFilter(query.filter)).toArray();
-    const hits: VectorHit[] = [];
-    for (const doc of docs) {
+    const cursor = this.#collection.find(mongoMetadataFilter(query.filter));
+    const docs: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>> =
+      cursor[Symbol.asyncIterator] === undefined
+        ? await cursor.toArray()
+        : (cursor as AsyncIterable<Record<string, unknown>>);
+    const best: VectorHit[] = [];
+    for await (const doc of docs) {
       const metadata = (doc.metadata as Record<string, unknown> | undefined) ?? {};
       if (!matchesFilter(metadata, query.filter)) continue;
       const vector = Array.isArray(doc.vector) ? (doc.vector as number[]) : [];
       const score = cosineSimilarity(query.vector, vector);
       if (query.minScore !== undefined && score < query.minScore) continue;
-      hits.push(hitOf(doc, score));
+      keepBest(best, hitOf(doc, score), query.topK);
     }
-    return hits.sort(compareHits).slice(0, query.topK);
+    return best;
   }
+}
+
+/** Inserts `hit` into `best` (sorted by {@link compareHits}) and trims it to `k` entries. */
+function keepBest(best: VectorHit[], hit: VectorHit, k: number): void {
+  if (k <= 0) return;
+  if (best.length >= k && compareHits(hit, best[best.length - 1]!) >= 0) return;
+  let i = best.length;
+  while (i > 0 && compareHits(hit, best[i - 1]!) < 0) i -= 1;
+  best.splice(i, 0, hit);
+  if (best.length > k) best.pop();
 }

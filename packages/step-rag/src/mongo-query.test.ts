@@ -6,6 +6,7 @@ import {
   mongoMetadataFilter,
   vectorSearchPipeline,
 } from "./mongo-query.js";
+import { InMemoryVectorIndex } from "./vector-index.js";
 
 describe("mongoMetadataFilter", () => {
   it("uses the full $eq form ($vectorSearch rejects the short one) joined by $and", () => {
@@ -157,5 +158,55 @@ describe("MongoVectorIndex without Atlas", () => {
     const hits = await index.search({ vector: [1, 0], topK: 3, filter: { tag: "x" } });
     // "b" has tag ["x", "y"]: MongoDB's $eq matches it, the strict re-check does not.
     expect(hits.map((h) => h.id)).toEqual(["a"]);
+  });
+});
+
+describe("MongoVectorIndex scan over a streaming cursor", () => {
+  it("keeps the best topK while iterating and matches the in-memory index", async () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      id: `r${String(i).padStart(2, "0")}`,
+      text: `t${i}`,
+      source: i % 2 === 0 ? "even" : "odd",
+      metadata: { parity: i % 2 },
+      // Every 10th record repeats the previous vector: ties are ordered by id.
+      vector: i % 10 === 9 ? [] : [rand(), rand(), rand()],
+    }));
+    for (let i = 9; i < records.length; i += 10) records[i]!.vector = [...records[i - 1]!.vector];
+    let iterated = 0;
+    const docs = records.map((r) => ({ _id: r.id, ...r }));
+    const collection: MongoVectorCollection = {
+      bulkWrite: async () => undefined,
+      deleteMany: async () => undefined,
+      find: () => ({
+        toArray: async () => {
+          throw new Error("the scan must stream, not buffer");
+        },
+        async *[Symbol.asyncIterator]() {
+          for (const d of docs) {
+            iterated += 1;
+            yield d;
+          }
+        },
+      }),
+      aggregate: () => ({ toArray: async () => [] }),
+    };
+    const index = new MongoVectorIndex(collection, { mode: "brute-force" });
+    const reference = new InMemoryVectorIndex();
+    await reference.upsert(records);
+    for (const query of [
+      { vector: [0.3, -0.2, 0.1], topK: 5 },
+      { vector: [0.3, -0.2, 0.1], topK: 7, filter: { parity: 1 } },
+      { vector: [-0.1, 0.4, 0.2], topK: 100, minScore: 0.2 },
+    ]) {
+      const got = await index.search(query);
+      const want = await reference.search(query);
+      expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
+    }
+    expect(iterated).toBe(3 * records.length);
   });
 });
