@@ -2,9 +2,8 @@
  * Contract part two: payloads, snapshots, metrics and spans, retention and deleteExecution.
  */
 import { randomUUID } from "node:crypto";
-import { isOrdoError } from "@ordo/core";
+import { isOrdoError, sha256Hex } from "@ordo/core";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../packages/runtime/src/durable/index.js";
 import { binaryWithNuls, chain, codeOf, type OpenStore, snapshotOf } from "./fixtures.js";
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@
  * Shared fixtures of the durable-store contract suite: event chains, snapshots, error codes.
  */
 import { randomBytes } from "node:crypto";
-import { isOrdoError } from "@ordo/core";
+import { isOrdoError, sha256Hex } from "@ordo/core";
 import {
   chainEvents,
   type DurableStore,
@@ -10,7 +10,6 @@ import {
   type ExecutionSnapshot,
   GENESIS_HASH,
   type LedgerEvent,
-  sha256Hex,
   type UnchainedLedgerEvent,
 } from "../../packages/runtime/src/durable/index.js";
 

@@ -36,30 +36,68 @@ describe("canonicalJson", () => {
     expect(canonicalJson('a"b\\c\n\u0001é')).toBe('"a\\"b\\\\c\\n\\u0001é"');
   });
 
-  it("drops undefined members and writes undefined array elements as null", () => {
-    expect(canonicalJson({ a: undefined, b: [undefined, 1], c: null })).toBe(
-      '{"b":[null,1],"c":null}',
-    );
+  it("omits undefined object members at every depth but keeps null", () => {
+    expect(canonicalJson({ a: undefined, b: null, c: { d: undefined } })).toBe('{"b":null,"c":{}}');
   });
 
-  it("honours toJSON (dates become ISO strings)", () => {
-    expect(canonicalJson({ at: new Date(Date.UTC(2024, 0, 2)) })).toBe(
-      '{"at":"2024-01-02T00:00:00.000Z"}',
-    );
+  it("rejects a Date instead of calling toJSON, and names the path", () => {
+    // Decision (docs/concepts/ir.md): only plain JSON is hashed; a Date must be converted by the
+    // caller. Its ISO string, what JSON.stringify stores, still serialises as usual.
+    try {
+      canonicalJson({ at: new Date(Date.UTC(2024, 0, 2)) });
+      expect.unreachable();
+    } catch (error) {
+      expect(isOrdoError(error) && error.code).toBe("NOT_JSON");
+      expect(isOrdoError(error) && error.details?.path).toBe("$.at");
+      expect((error as Error).message).toContain("toISOString");
+    }
+    const stored = JSON.parse(JSON.stringify({ at: new Date(Date.UTC(2024, 0, 2)) }));
+    expect(canonicalJson(stored)).toBe('{"at":"2024-01-02T00:00:00.000Z"}');
   });
 
   it("keeps nested arrays in order", () => {
     expect(canonicalJson([[3, [2, [1]]], []])).toBe("[[3,[2,[1]]],[]]");
   });
 
-  it("rejects NaN, Infinity, bigint and cycles with NOT_JSON", () => {
+  it("rejects every value that is not JSON with NOT_JSON", () => {
     expect(codeOf(() => canonicalJson({ a: Number.NaN }))).toBe("NOT_JSON");
     expect(codeOf(() => canonicalJson([Number.POSITIVE_INFINITY]))).toBe("NOT_JSON");
     expect(codeOf(() => canonicalJson({ n: 1n }))).toBe("NOT_JSON");
     expect(codeOf(() => canonicalJson(undefined))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson([undefined]))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson({ f: () => 1 }))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson({ s: Symbol("x") }))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson({ a: Buffer.from("x") }))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson(new Map()))).toBe("NOT_JSON");
+    // toJSON is never called: it is just a function member.
+    expect(codeOf(() => canonicalJson({ a: { toJSON: () => 1 } }))).toBe("NOT_JSON");
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(codeOf(() => canonicalJson(cyclic))).toBe("NOT_JSON");
+  });
+
+  it("rejects lone surrogates in strings and keys (RFC 8785 takes I-JSON)", () => {
+    expect(codeOf(() => canonicalJson("\ud800"))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson({ "\udc00": 1 }))).toBe("NOT_JSON");
+    expect(codeOf(() => canonicalJson(["a\ud83d"]))).toBe("NOT_JSON");
+    expect(canonicalJson("\ud83d\ude00")).toBe('"\u{1F600}"');
+  });
+
+  it("accepts objects without a prototype", () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    expect(canonicalJson(bare)).toBe('{"a":2,"b":1}');
+  });
+
+  it("matches the RFC 8785 example (numbers, escapes, literals, key order)", () => {
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",' +
+        '"literals":[null,true,false]}',
+    );
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it("names the path of the offending value", () => {

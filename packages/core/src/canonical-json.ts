@@ -1,35 +1,41 @@
 /**
- * Canonical JSON in the style of RFC 8785 (JCS): object keys sorted by UTF-16 code units, no
- * whitespace, numbers in ECMAScript shortest form, strings escaped as `JSON.stringify` does.
- * Two values that are equal as JSON always produce the same text, so its SHA-256 is a stable
- * content fingerprint.
+ * Canonical JSON (RFC 8785, JCS): object keys sorted by UTF-16 code units, no whitespace, numbers
+ * in ECMAScript shortest form, strings escaped as `JSON.stringify` does. Two values that are equal
+ * as JSON always produce the same text, so its SHA-256 is a stable content fingerprint.
+ *
+ * The one implementation every fingerprint and hash in Ordo uses: definition and execution
+ * fingerprints, the durable ledger's hash chain, content-addressed payload refs, LLM cache keys.
+ * It is strict on purpose: it serialises JSON values only and throws on anything else, so a hash
+ * never depends on how some class happens to serialise itself.
  */
 import { createHash } from "node:crypto";
 import { OrdoError } from "./errors.js";
 
 /**
- * Serialise `value` as canonical JSON.
+ * Serialise a JSON value as canonical JSON.
  *
- * Follows `JSON.stringify` semantics for what is kept, so that
- * `canonicalJson(x) === canonicalJson(JSON.parse(JSON.stringify(x)))` for every JSON-safe `x`:
- * `undefined` object members are dropped, `undefined` array elements become `null`, `toJSON()`
- * is honoured (dates become ISO strings), `-0` is written `0`.
+ * Object members whose value is `undefined` are omitted (they are absent optional fields, as in
+ * `JSON.stringify`); `-0` is written `0`. For every JSON value `x`,
+ * `canonicalJson(x) === canonicalJson(JSON.parse(JSON.stringify(x)))`.
  *
- * @throws OrdoError `NOT_JSON` for NaN, ±Infinity, a bigint, a function or symbol in a value
- *   position, or a cyclic structure. The details carry the JSON path of the offending value.
+ * Everything else is not JSON and throws `OrdoError("NOT_JSON")` with the JSON path in
+ * `details.path`: `undefined` at the top or in an array, NaN and ±Infinity, a bigint, a function
+ * or symbol (even as an object member), a cycle, a string or key with a lone surrogate (RFC 8785
+ * takes I-JSON: a lone surrogate has no UTF-8 form), and any object that is not a plain object
+ * or array, **including `Date`** (and Map, Buffer, class instances): `toJSON()` is not called.
+ * Convert a date yourself (`date.toISOString()`). Values that crossed a JSON boundary (the
+ * engine's inputs and outputs are stored with `JSON.stringify`, where a Date becomes its ISO
+ * string, and hashed after parsing) are plain JSON and never hit this.
  *
  * @example
  * ```ts
  * import { canonicalJson } from "@ordo/core";
  * canonicalJson({ b: 1.0, a: [true, null], c: undefined }); // '{"a":[true,null],"b":1}'
+ * canonicalJson({ at: new Date(0) }); // throws OrdoError NOT_JSON (path "$.at")
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  const text = write(value, "$", new Set());
-  if (text === undefined) {
-    throw notJson("$", `a top-level ${typeof value} has no JSON form`);
-  }
-  return text;
+  return write(value, "$", new Set());
 }
 
 /**
@@ -52,11 +58,10 @@ function notJson(path: string, what: string): OrdoError {
   });
 }
 
-/** Returns `undefined` for values JSON omits (undefined, functions, symbols) in member position. */
-function write(value: unknown, path: string, seen: Set<object>): string | undefined {
+function write(value: unknown, path: string, seen: Set<object>): string {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return writeString(value, path);
     case "boolean":
       return value ? "true" : "false";
     case "number":
@@ -65,39 +70,45 @@ function write(value: unknown, path: string, seen: Set<object>): string | undefi
       return JSON.stringify(value);
     case "bigint":
       throw notJson(path, "bigint is not a JSON number; convert it to a string or number first");
-    case "undefined":
-      return undefined;
-    case "function":
-    case "symbol":
-      return undefined;
+    case "object":
+      return value === null ? "null" : writeContainer(value, path, seen);
     default:
-      return writeObject(value as object | null, path, seen);
+      throw notJson(path, `a ${typeof value} is not a JSON value`);
   }
 }
 
-function writeObject(value: object | null, path: string, seen: Set<object>): string | undefined {
-  if (value === null) return "null";
-  const withToJson = value as { toJSON?: unknown };
-  if (typeof withToJson.toJSON === "function") {
-    return write((withToJson.toJSON as (key: string) => unknown)(""), path, seen);
-  }
+function writeContainer(value: object, path: string, seen: Set<object>): string {
   if (seen.has(value)) throw notJson(path, "the structure is cyclic");
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      const parts = value.map((item, index) => write(item, `${path}[${index}]`, seen) ?? "null");
-      return `[${parts.join(",")}]`;
+      return `[${value.map((item, index) => write(item, `${path}[${index}]`, seen)).join(",")}]`;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+      const hint = value instanceof Date ? " (use date.toISOString())" : "";
+      throw notJson(path, `a ${name} is not a plain JSON object${hint}`);
     }
     const record = value as Record<string, unknown>;
     // Default sort compares UTF-16 code units, exactly the order RFC 8785 prescribes.
     const keys = Object.keys(record).sort();
     const parts: string[] = [];
     for (const key of keys) {
-      const member = write(record[key], `${path}.${key}`, seen);
-      if (member !== undefined) parts.push(`${JSON.stringify(key)}:${member}`);
+      const item = record[key];
+      if (item === undefined) continue;
+      parts.push(`${writeString(key, path)}:${write(item, `${path}.${key}`, seen)}`);
     }
     return `{${parts.join(",")}}`;
   } finally {
     seen.delete(value);
   }
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function writeString(value: string, path: string): string {
+  if (LONE_SURROGATE.test(value)) throw notJson(path, "the string contains a lone surrogate");
+  return JSON.stringify(value);
 }

@@ -3,7 +3,6 @@
  * implementations, and the pure ledger hash-chain functions. Re-exported by name from the
  * package entry; nothing here is exported with `export *`.
  */
-export { canonicalJson, sha256Hex } from "./canonical-json.js";
 export type {
   ChainProblemCode,
   ChainVerification,

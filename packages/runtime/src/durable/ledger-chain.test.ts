@@ -1,6 +1,5 @@
-import { isOrdoError } from "@ordo/core";
+import { canonicalJson, isOrdoError, sha256Hex } from "@ordo/core";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex } from "./canonical-json.js";
 import { groupBatch, planAppend } from "./ledger-append.js";
 import { chainEvents, hashLedgerEvent, verifyChain } from "./ledger-chain.js";
 import { GENESIS_HASH, type LedgerEvent, type UnchainedLedgerEvent } from "./types.js";

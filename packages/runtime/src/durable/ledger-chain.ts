@@ -2,8 +2,7 @@
  * The ledger hash chain: pure functions that link events and find the exact place a chain was
  * edited, cut or shuffled. No I/O; the stores and the shipper both use them.
  */
-import { OrdoError } from "@ordo/core";
-import { canonicalJson, sha256Hex } from "./canonical-json.js";
+import { canonicalJson, OrdoError, sha256Hex } from "@ordo/core";
 import {
   GENESIS_HASH,
   type LedgerEvent,

@@ -3,8 +3,8 @@
  * collection operations they use (no server here): chunk generations keep a concurrent re-put of
  * the same content intact while `deleteExecution` removes the orphaned head it replaces.
  */
+import { sha256Hex } from "@ordo/core";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "./canonical-json.js";
 import {
   getMongoPayload,
   type PayloadCollections,

@@ -3,9 +3,8 @@
  * above it (a document is limited to 16 MiB). Layout: see `mongo-schema.ts`.
  */
 import { randomUUID } from "node:crypto";
-import { OrdoError } from "@ordo/core";
+import { OrdoError, sha256Hex } from "@ordo/core";
 import type { Collection, Document } from "mongodb";
-import { sha256Hex } from "./canonical-json.js";
 import { bytesOf, expiryField } from "./mongo-schema.js";
 import { isPayloadRef, mergeExpiry } from "./records.js";
 import type { PutPayloadOptions, StoredPayload } from "./types.js";

@@ -26,9 +26,8 @@
  * - `ordo_spans`: `_id` = `{ traceId, spanId }` (idempotent), `traceId`, `executionId`,
  *   `startAt`, `body`; `{ traceId, startAt }`, `{ executionId, startAt }`.
  */
-import { isOrdoError, OrdoError } from "@ordo/core";
+import { canonicalJson, isOrdoError, OrdoError } from "@ordo/core";
 import type { Db, Document, IndexDescription } from "mongodb";
-import { canonicalJson } from "./canonical-json.js";
 import { LEDGER_EVENT_FIELDS } from "./ledger-append.js";
 import type { LedgerEvent } from "./types.js";
 

@@ -2,9 +2,8 @@
  * Validation and small helpers shared by both stores for payloads, snapshots, metrics and spans,
  * so that the two backends accept and refuse the same input.
  */
-import { OrdoError } from "@ordo/core";
+import { OrdoError, sha256Hex } from "@ordo/core";
 import { z } from "zod";
-import { sha256Hex } from "./canonical-json.js";
 import type { ExecutionSnapshot, MetricPoint, SpanRecord } from "./types.js";
 
 /** Default `maxPayloadBytes`: 64 MiB. */

@@ -5,9 +5,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { OrdoError } from "@ordo/core";
+import { canonicalJson, OrdoError } from "@ordo/core";
 import Database from "libsql";
-import { canonicalJson } from "./canonical-json.js";
 import { groupBatch, planAppend } from "./ledger-append.js";
 import {
   checkSnapshot,
