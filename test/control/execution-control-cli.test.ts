@@ -4,43 +4,24 @@
  * Also `ordo demo hitl --answer` (embedded): the human-input step is answered and completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Client,
-  createClient,
-  createWorker,
-  type Worker,
-} from "../../packages/runtime/src/index.js";
+import type { Client } from "../../packages/runtime/src/index.js";
 import { ordo } from "../cli/helpers.js";
 import { testIr } from "../runtime/helpers/ir.js";
-import { echo, sleep } from "../runtime/helpers/plugins.js";
-import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
+import { type RedisEngine, redisEngine } from "./helpers.js";
 
-let redis: TestRedis;
+let engine: RedisEngine;
 let client: Client;
-let worker: Worker;
-const prefix = uniquePrefix("ctl-cli");
+let prefix: string;
 let url: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  if (typeof redis.connection !== "string") {
-    const options = redis.connection as { path?: string };
-    url = options.path ?? "";
-  } else url = redis.connection;
-  client = createClient({ connection: redis.connection, prefix });
-  worker = createWorker({
-    connection: redis.connection,
-    prefix,
-    plugins: [echo, sleep],
-    idleWaitMs: 50,
-    cancelCheckMs: 50,
-  });
+  engine = await redisEngine("ctl-cli", { cancelCheckMs: 50 });
+  ({ client, prefix } = engine);
+  const connection = engine.redis.connection;
+  url =
+    typeof connection === "string" ? connection : ((connection as { path?: string }).path ?? "");
 });
-afterAll(async () => {
-  await worker.close({ release: true });
-  await client.close();
-  await redis.stop();
-});
+afterAll(() => engine.close());
 
 const flags = () => ["--redis", url, "--prefix", prefix];
 

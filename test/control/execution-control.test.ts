@@ -5,38 +5,18 @@
  */
 import { isOrdoError } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Client,
-  createClient,
-  createWorker,
-  type Worker,
-} from "../../packages/runtime/src/index.js";
+import type { Client } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
-import { echo, sleep } from "../runtime/helpers/plugins.js";
-import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
+import { type RedisEngine, redisEngine } from "./helpers.js";
 
-let redis: TestRedis;
+let engine: RedisEngine;
 let client: Client;
-let worker: Worker;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  const prefix = uniquePrefix("ctl-exec");
-  client = createClient({ connection: redis.connection, prefix });
-  worker = createWorker({
-    connection: redis.connection,
-    prefix,
-    plugins: [echo, sleep],
-    concurrency: 4,
-    idleWaitMs: 50,
-    cancelCheckMs: 50,
-  });
+  engine = await redisEngine("ctl-exec", { concurrency: 4, cancelCheckMs: 50 });
+  client = engine.client;
 });
-afterAll(async () => {
-  await worker.close({ release: true });
-  await client.close();
-  await redis.stop();
-});
+afterAll(() => engine.close());
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

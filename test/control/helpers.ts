@@ -10,10 +10,11 @@ import {
   createClient,
   createWorker,
   type Worker,
+  type WorkerOptions,
 } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
 import { echo, sleep } from "../runtime/helpers/plugins.js";
-import { uniquePrefix } from "../runtime/helpers/redis.js";
+import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
 
 /** One isolated deployment: control plane, client and (optionally) a worker. */
 export interface Deployment {
@@ -52,6 +53,43 @@ export function deployment(
       await control.close();
       for (const w of workers) await w.close({ release: true });
       await client.close();
+    },
+  };
+}
+
+/** A real Redis with a client and one in-process worker on a fresh key prefix. */
+export interface RedisEngine {
+  readonly redis: TestRedis;
+  readonly prefix: string;
+  readonly client: Client;
+  readonly worker: Worker;
+  /** Releases the worker's steps, then closes worker, client and Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Redis (or uses `REDIS_URL`), a client and a worker running `worker.plugins` (default
+ * echo and sleep) under `uniquePrefix(label)`. Worker defaults: idleWaitMs 50 (tests wait less
+ * for an idle worker); the other options are the worker's own defaults unless given.
+ */
+export async function redisEngine(
+  label: string,
+  worker: Partial<Omit<WorkerOptions, "connection" | "prefix">> = {},
+): Promise<RedisEngine> {
+  const redis = await startTestRedis();
+  const prefix = uniquePrefix(label);
+  const connection = redis.connection;
+  const client = createClient({ connection, prefix });
+  const w = createWorker({ plugins: [echo, sleep], idleWaitMs: 50, ...worker, connection, prefix });
+  return {
+    redis,
+    prefix,
+    client,
+    worker: w,
+    async close() {
+      await w.close({ release: true });
+      await client.close();
+      await redis.stop();
     },
   };
 }

@@ -7,39 +7,20 @@
 import type { JsonValue, PipelineIR } from "@ordo/core";
 import { isOrdoError } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Client,
-  createClient,
-  createWorker,
-  type ExecutionHandle,
-  type Worker,
-} from "../../packages/runtime/src/index.js";
+import type { Client, ExecutionHandle } from "../../packages/runtime/src/index.js";
 import { type TestStep, testIr } from "../runtime/helpers/ir.js";
 import { echo } from "../runtime/helpers/plugins.js";
-import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
+import { type RedisEngine, redisEngine } from "./helpers.js";
 
-let redis: TestRedis;
+let engine: RedisEngine;
 let client: Client;
-let worker: Worker;
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  const prefix = uniquePrefix("hitl");
-  client = createClient({ connection: redis.connection, prefix });
   // concurrency 1: a waiting step must not hold the only slot.
-  worker = createWorker({
-    connection: redis.connection,
-    prefix,
-    plugins: [echo],
-    concurrency: 1,
-    idleWaitMs: 50,
-  });
+  engine = await redisEngine("hitl", { plugins: [echo], concurrency: 1 });
+  client = engine.client;
 });
-afterAll(async () => {
-  await worker.close({ release: true });
-  await client.close();
-  await redis.stop();
-});
+afterAll(() => engine.close());
 
 const approvalSchema = {
   type: "object",
