@@ -3,11 +3,10 @@
  * new starts, `pausing` then `paused`), resume, cancel (running steps' AbortSignal fires and the
  * execution reaches `cancelled` as soon as none runs), and wrong-state commands with codes.
  */
-import { isOrdoError } from "@ordo/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
-import { type RedisEngine, redisEngine } from "./helpers.js";
+import { codeOf, type RedisEngine, redisEngine } from "./helpers.js";
 
 let engine: RedisEngine;
 let client: Client;
@@ -28,15 +27,6 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5_00
     if (Date.now() > end) throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v)}`);
     await wait(20);
   }
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (error) {
-    return isOrdoError(error) ? error.code : `not an OrdoError: ${String(error)}`;
-  }
-  return "no error";
 }
 
 const chain = testIr([

@@ -4,7 +4,6 @@
  * the queue's STALE_TOKEN is "stale" for start and finish, not an error, although the table now
  * maps STALE_TOKEN for the transition scripts. Runs on the embedded engine (same Lua).
  */
-import { isOrdoError } from "@ordo/core";
 import { describe, expect, it } from "vitest";
 import { controlKeys } from "../../packages/runtime/src/control/keys.js";
 import {
@@ -18,15 +17,7 @@ import { pauseExecution } from "../../packages/runtime/src/engine/control-script
 import { EmbeddedHotStore } from "../../packages/runtime/src/hot/embedded-store.js";
 import { Keyspace } from "../../packages/runtime/src/hot/keys.js";
 import { setFingerprint } from "../../packages/runtime/src/hot/scripts.js";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return isOrdoError(error) ? error.code : `not an OrdoError: ${String(error)}`;
-  }
-  return "no error";
-}
+import { codeOf } from "./helpers.js";
 
 function enqueueArgs(runId: string): EnqueueArgs {
   return {
