@@ -8,7 +8,12 @@ import { callScript } from "../hot/call-script.js";
 import type { HotStore, ScriptName } from "../hot/hot-store.js";
 import type { PartitionKeys } from "../hot/keys.js";
 import { scriptErrorCode } from "../hot/script-errors.js";
-import type { FinalFacts, FinalStatus } from "../hot/scripts.js";
+import {
+  decodeFacts,
+  decodeFinalStatus,
+  type FinalFacts,
+  type FinalStatus,
+} from "../hot/scripts.js";
 
 const HINTS: Readonly<Record<string, string>> = {
   pauseExecution: "only a running execution that is not being cancelled can be paused",
@@ -35,26 +40,6 @@ async function run(
   throw new OrdoError(code, message, {
     details: { ...details, ...(status === undefined ? {} : { status }) },
   });
-}
-
-function finalOf(value: unknown): FinalStatus | undefined {
-  const text = String(value ?? "");
-  return text === "" ? undefined : (text as FinalStatus);
-}
-
-function factsOf(raw: unknown): FinalFacts | undefined {
-  const list = (raw ?? []) as unknown[];
-  if (list.length === 0) return undefined;
-  const steps: { id: string; status: string; outputJson?: string }[] = [];
-  for (let i = 1; i + 2 < list.length; i += 3) {
-    const out = String(list[i + 2] ?? "");
-    steps.push({
-      id: String(list[i]),
-      status: String(list[i + 1]),
-      ...(out === "" ? {} : { outputJson: out }),
-    });
-  }
-  return { inputJson: String(list[0]), steps };
 }
 
 /** pauseExecution.lua: returns how many steps still run and whether it was paused already. */
@@ -127,7 +112,7 @@ export async function deferStep(
     ],
     { executionId: a.executionId, stepId: a.stepId },
   );
-  const finalStatus = finalOf(r[1]);
+  const finalStatus = decodeFinalStatus(r[1]);
   return { ...(finalStatus === undefined ? {} : { finalStatus }), dueAt: Number(r[2]) };
 }
 
@@ -144,7 +129,7 @@ export async function awaitInput(
     [a.executionId, a.stepId, a.token, a.workerId, a.timeoutMs, a.requestJson],
     { executionId: a.executionId, stepId: a.stepId },
   );
-  const finalStatus = finalOf(r[1]);
+  const finalStatus = decodeFinalStatus(r[1]);
   return { ...(finalStatus === undefined ? {} : { finalStatus }), deadline: Number(r[2]) };
 }
 
@@ -161,8 +146,8 @@ export async function submitInput(
     [a.executionId, a.stepId, a.outputJson, a.respondedBy],
     { executionId: a.executionId, stepId: a.stepId },
   );
-  const finalStatus = finalOf(r[1]);
-  const facts = factsOf(r[2]);
+  const finalStatus = decodeFinalStatus(r[1]);
+  const facts = decodeFacts(r[2]);
   return {
     ...(finalStatus === undefined ? {} : { finalStatus }),
     ...(facts === undefined ? {} : { facts }),

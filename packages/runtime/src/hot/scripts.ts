@@ -167,12 +167,16 @@ export interface SettleResult {
   readonly storedFingerprint?: string;
 }
 
-function decodeFacts(raw: unknown): FinalFacts | undefined {
-  const list = raw as unknown[] | undefined;
-  if (list === undefined || list.length === 0) return undefined;
+/**
+ * Decodes the facts a finalizing script returns (`final_facts` in lua/includes/settle.lua:
+ * `{inputJson, step1, status1, output1 or '', ...}`); undefined when it returned none.
+ */
+export function decodeFacts(raw: unknown): FinalFacts | undefined {
+  const list = (raw ?? []) as unknown[];
+  if (list.length === 0) return undefined;
   const steps: { id: string; status: string; outputJson?: string }[] = [];
   for (let i = 1; i + 2 < list.length; i += 3) {
-    const out = String(list[i + 2]);
+    const out = String(list[i + 2] ?? "");
     steps.push({
       id: String(list[i]),
       status: String(list[i + 1]),
@@ -180,6 +184,12 @@ function decodeFacts(raw: unknown): FinalFacts | undefined {
     });
   }
   return { inputJson: String(list[0]), steps };
+}
+
+/** Decodes a script's final-status field: '' (nothing finalized) becomes undefined. */
+export function decodeFinalStatus(value: unknown): FinalStatus | undefined {
+  const text = String(value ?? "");
+  return text === "" ? undefined : (text as FinalStatus);
 }
 
 /** Identifies one claim of one step. */
@@ -224,7 +234,7 @@ export async function completeStep(
   const facts = decodeFacts(reply[3]);
   const stored = reply[4] ? String(reply[4]) : undefined;
   return {
-    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    finalStatus: decodeFinalStatus(reply[1]),
     next: decodeItems(keys.partition, reply[2]),
     ...(facts === undefined ? {} : { facts }),
     ...(stored === undefined ? {} : { storedFingerprint: stored }),
@@ -265,7 +275,7 @@ export async function failStep(
   );
   const facts = decodeFacts(reply[5]);
   return {
-    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    finalStatus: decodeFinalStatus(reply[1]),
     next: decodeItems(keys.partition, reply[2]),
     outcome: reply[3] as "retry" | "failed" | "cancelled",
     attempt: Number(reply[4]),
@@ -302,7 +312,7 @@ export async function releaseStep(
     [a.executionId, a.stepId, a.token, a.workerId],
     { executionId: a.executionId, stepId: a.stepId },
   );
-  return { finalStatus: (reply[1] || undefined) as FinalStatus | undefined };
+  return { finalStatus: decodeFinalStatus(reply[1]) };
 }
 
 /** recoverLeases.lua: promote due retries and recover expired leases of one partition. */
@@ -325,7 +335,7 @@ export async function cancelExecution(
     executionId: a.executionId,
   });
   return {
-    finalStatus: (reply[1] || undefined) as FinalStatus | undefined,
+    finalStatus: decodeFinalStatus(reply[1]),
     running: Number(reply[2]),
   };
 }
