@@ -6,10 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { type JsonValue, OrdoError, type PipelineIR } from "@ordo/core";
-import { z } from "zod";
 import type { Client, PipelineSource } from "../engine/client.js";
 import { type PreparedDefinition, prepareDefinition } from "../engine/definition.js";
-import { validatorFor } from "../engine/input-schema.js";
+import { InputValidators } from "../engine/input-schema.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { EXECUTION_ID_PATTERN } from "../hot/keys.js";
 import type { AdmissionDecision } from "./admission.js";
@@ -97,7 +96,8 @@ function notFound(runId: string): OrdoError {
 /** The run queue API. Create it with `createControlPlane` (field `queue`). */
 export class RunQueue {
   private readonly prepared = new WeakMap<object, PreparedDefinition>();
-  private readonly validators = new Map<string, z.ZodType>();
+  /** Rejects bad input at enqueue (400 at the API) rather than when a dispatcher starts the run. */
+  private readonly inputs = new InputValidators();
   private readonly storedDefs = new Set<string>();
   private reconcileCursor: string | undefined;
 
@@ -114,22 +114,6 @@ export class RunQueue {
     const def = prepareDefinition(isCompilable(source) ? source.compile() : source);
     this.prepared.set(source, def);
     return def;
-  }
-
-  /** Rejects bad input now (400 at the API) rather than when a dispatcher starts the run. */
-  private validate(def: PreparedDefinition, input: JsonValue): void {
-    let validator = this.validators.get(def.fingerprint);
-    if (validator === undefined) {
-      validator = validatorFor(def.ir.input);
-      this.validators.set(def.fingerprint, validator);
-    }
-    const parsed = validator.safeParse(input);
-    if (!parsed.success) {
-      throw new OrdoError(
-        "INPUT_INVALID",
-        `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
-      );
-    }
   }
 
   /**
@@ -170,7 +154,7 @@ export class RunQueue {
       throw new OrdoError("USAGE", `Priority must be an integer in -1000..1000, got ${priority}.`);
     }
     const def = this.prepare(request.pipeline);
-    this.validate(def, request.input);
+    this.inputs.check(def, request.input);
     const args = {
       runId,
       executionId,

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { type JsonValue, OrdoError, type PipelineIR, POLICY_DEFAULTS } from "@ordo/core";
-import { z } from "zod";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, EXECUTION_ID_PATTERN, Keyspace } from "../hot/keys.js";
@@ -23,7 +22,7 @@ import {
 } from "./execution-control.js";
 import { FinishWatcher } from "./finish-watcher.js";
 import { type ExecutionHandle, ExecutionHandleImpl, type ExecutionState } from "./handle.js";
-import { validatorFor } from "./input-schema.js";
+import { InputValidators } from "./input-schema.js";
 import { externalizeJson, PayloadResolver } from "./payloads.js";
 import { fingerprintOf, readExecution, readExecutionHead } from "./state.js";
 
@@ -126,7 +125,7 @@ class ClientImpl implements Client, ClientInternals {
   readonly watcher: FinishWatcher;
   private readonly defs = new DefinitionCache();
   private readonly prepared = new WeakMap<object, PreparedDefinition>();
-  private readonly validators = new Map<string, z.ZodType>();
+  private readonly inputs = new InputValidators();
   /** `${partition}:${fingerprint}` known to be stored, so create can skip sending it. */
   private readonly storedDefs = new Set<string>();
   private readonly durable: ClientDurableOptions | undefined;
@@ -152,36 +151,13 @@ class ClientImpl implements Client, ClientInternals {
     return def;
   }
 
-  private validateInput(def: PreparedDefinition, input: JsonValue): void {
-    let validator = this.validators.get(def.fingerprint);
-    if (validator === undefined) {
-      validator = validatorFor(def.ir.input);
-      this.validators.set(def.fingerprint, validator);
-    }
-    const parsed = validator.safeParse(input);
-    if (!parsed.success) {
-      throw new OrdoError(
-        "INPUT_INVALID",
-        `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
-        {
-          details: {
-            issues: parsed.error.issues.map((i) => ({
-              path: i.path.join("."),
-              message: i.message,
-            })),
-          },
-        },
-      );
-    }
-  }
-
   async start<TOutput>(
     pipeline: PipelineSource,
     input: JsonValue,
     options: StartOptions = {},
   ): Promise<ExecutionHandle<TOutput>> {
     const def = this.prepare(pipeline);
-    this.validateInput(def, input);
+    this.inputs.check(def, input);
     const executionId = options.executionId ?? randomUUID();
     if (!EXECUTION_ID_PATTERN.test(executionId)) {
       throw new OrdoError(

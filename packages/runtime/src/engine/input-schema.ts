@@ -4,7 +4,7 @@
  * ignored by it (we add them as `{}` so they stay required), and keywords it cannot express make
  * it throw (then the input is accepted unchecked rather than refusing every start).
  */
-import type { JsonSchema, JsonValue } from "@ordo/core";
+import { type JsonSchema, type JsonValue, OrdoError } from "@ordo/core";
 import { z } from "zod";
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
@@ -33,5 +33,45 @@ export function validatorFor(schema: JsonSchema): z.ZodType {
     return z.fromJSONSchema(normalizeRequired(schema) as Parameters<typeof z.fromJSONSchema>[0]);
   } catch {
     return z.unknown();
+  }
+}
+
+/** What {@link InputValidators.check} needs of a prepared definition. */
+export interface InputDefinition {
+  readonly fingerprint: string;
+  readonly ir: { readonly name: string; readonly input: JsonSchema };
+}
+
+/**
+ * Checks pipeline inputs against their definition's input schema, compiling one validator per
+ * definition fingerprint (kept as long as the owner: a client or a run queue).
+ *
+ * @example
+ * ```ts
+ * const inputs = new InputValidators();
+ * inputs.check(prepareDefinition(ir), { question: "why?" }); // throws INPUT_INVALID on a mismatch
+ * ```
+ */
+export class InputValidators {
+  private readonly byFingerprint = new Map<string, z.ZodType>();
+
+  /** Throws `OrdoError` `INPUT_INVALID` (`details.issues`: path and message of each problem). */
+  check(def: InputDefinition, input: JsonValue): void {
+    let validator = this.byFingerprint.get(def.fingerprint);
+    if (validator === undefined) {
+      validator = validatorFor(def.ir.input);
+      this.byFingerprint.set(def.fingerprint, validator);
+    }
+    const parsed = validator.safeParse(input);
+    if (parsed.success) return;
+    throw new OrdoError(
+      "INPUT_INVALID",
+      `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
+      {
+        details: {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        },
+      },
+    );
   }
 }

@@ -1,0 +1,48 @@
+import { isOrdoError } from "@ordo/core";
+import { describe, expect, it } from "vitest";
+import { InputValidators, normalizeRequired, validatorFor } from "./input-schema.js";
+
+const def = (fingerprint: string, input: Record<string, unknown>) => ({
+  fingerprint,
+  ir: { name: "p", input },
+});
+
+describe("InputValidators", () => {
+  const schema = {
+    type: "object",
+    properties: { q: { type: "string" } },
+    required: ["q", "n"],
+  };
+
+  it("accepts a matching input and refuses a mismatch with INPUT_INVALID and its issues", () => {
+    const inputs = new InputValidators();
+    expect(() => inputs.check(def("f1", schema), { q: "x", n: 1 })).not.toThrow();
+    try {
+      inputs.check(def("f1", schema), { q: 3 });
+      expect.unreachable();
+    } catch (error) {
+      expect(isOrdoError(error) && error.code).toBe("INPUT_INVALID");
+      expect((error as Error).message).toContain("pipeline 'p'");
+      const issues = (error as { details?: { issues?: { path: string }[] } }).details?.issues;
+      expect(issues?.map((i) => i.path).sort()).toEqual(["n", "q"]);
+    }
+  });
+
+  it("keeps one validator per fingerprint: a second schema under a new fingerprint applies", () => {
+    const inputs = new InputValidators();
+    inputs.check(def("a", { type: "object" }), { q: 1 });
+    expect(() => inputs.check(def("b", schema), { q: 1 })).toThrow();
+    // Same fingerprint, same (cached) rule as before.
+    expect(() => inputs.check(def("a", schema), { q: 1 })).not.toThrow();
+  });
+});
+
+describe("validatorFor", () => {
+  it("keeps required names that properties does not list", () => {
+    expect(normalizeRequired({ required: ["x"] })).toEqual({
+      required: ["x"],
+      properties: { x: {} },
+    });
+    expect(validatorFor({ type: "object", required: ["x"] }).safeParse({}).success).toBe(false);
+  });
+});
