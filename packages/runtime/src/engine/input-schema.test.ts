@@ -1,14 +1,14 @@
-import { isOrdoError } from "@ordo/core";
+import { isOrdoError, type JsonSchema } from "@ordo/core";
 import { describe, expect, it } from "vitest";
 import { InputValidators, normalizeRequired, validatorFor } from "./input-schema.js";
 
-const def = (fingerprint: string, input: Record<string, unknown>) => ({
+const def = (fingerprint: string, input: JsonSchema) => ({
   fingerprint,
   ir: { name: "p", input },
 });
 
 describe("InputValidators", () => {
-  const schema = {
+  const schema: JsonSchema = {
     type: "object",
     properties: { q: { type: "string" } },
     required: ["q", "n"],
