@@ -49,7 +49,8 @@ const DEFAULT_PROCESSES = 4;
 export function workerPlan(values: DemoValues, scenario: DemoScenario) {
   const total = scenario.workers * scenario.concurrency;
   if (values.redis === undefined) {
-    const workers = Math.max(1, parseCount("--workers", values.workers, scenario.workers));
+    // 0 is refused by openDemoSession (no external worker can reach an embedded engine).
+    const workers = parseCount("--workers", values.workers, scenario.workers);
     const concurrency = parseCount("--concurrency", values.concurrency, scenario.concurrency);
     return { workers, concurrency: Math.max(1, concurrency) };
   }

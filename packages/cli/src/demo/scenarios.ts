@@ -184,8 +184,11 @@ export function chaosScenario(n: number, flakyEvery: number, providerLimit: numb
       concurrency: [
         { scope: "provider", key: "openai", limit: providerLimit, retryAfterMs: 1_000 },
       ],
-      // Short leases: a killed worker's steps are recovered within a second.
-      timeout: { leaseMs: 1_000, heartbeatMs: 250 },
+      // Short leases: a killed worker's steps are recovered within 3 s. Not shorter: a step's
+      // provider lease expires with its step lease, and with 30 workers on one busy event loop a
+      // heartbeat can be a second late; the lease then lapses while the call still runs and its
+      // slot goes to another step (1 s leases showed 13-16 calls at once for a limit of 12).
+      timeout: { leaseMs: 3_000, heartbeatMs: 500 },
     },
   );
 }
