@@ -63,6 +63,8 @@ function cliCommand(): { command: string; args: string[] } {
 export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildWorkers> {
   const { command, args } = cliCommand();
   const runs: ProviderRun[] = [];
+  // Exits we caused (chaos kills, stop); any other exit is reported as a crash.
+  const expected = new Set<ChildProcess>();
   const started = Array.from({ length: options.count }, (_, i) => {
     const name = `demo-${i + 1}`;
     const child = spawn(
@@ -94,6 +96,7 @@ export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildW
       const workerId = await s.ready;
       options.out.write(`[WORKER]    ${s.name} ready: process ${s.child.pid}, id ${workerId}\n`);
       list.push({ name: s.name, pid: s.child.pid ?? 0, workerId, process: s.child });
+      reportDeath(s.name, s.child, expected, options.out);
     }
   } catch (error) {
     for (const s of started) s.child.kill("SIGKILL");
@@ -102,8 +105,14 @@ export async function spawnWorkers(options: SpawnWorkersOptions): Promise<ChildW
   return {
     list,
     runs,
-    kill: (worker) => worker.process.kill("SIGKILL"),
-    stop: () => Promise.all(list.map((w) => stopOne(w.process))).then(() => undefined),
+    kill: (worker) => {
+      expected.add(worker.process);
+      worker.process.kill("SIGKILL");
+    },
+    stop: () => {
+      for (const w of list) expected.add(w.process);
+      return Promise.all(list.map((w) => stopOne(w.process))).then(() => undefined);
+    },
   };
 }
 
@@ -129,6 +138,26 @@ function readyLine(child: ChildProcess, timeoutMs: number): Promise<string> {
       }
     });
     child.once("exit", (code) => fail(`exited with code ${code}`));
+  });
+}
+
+/** Prints a line (with the end of its stderr) when a worker process dies on its own. */
+function reportDeath(
+  name: string,
+  child: ChildProcess,
+  expected: ReadonlySet<ChildProcess>,
+  out: TextSink,
+): void {
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-2_000);
+  });
+  child.once("exit", (code, signal) => {
+    if (expected.has(child)) return;
+    out.write(
+      `[WORKER]    ${name} (process ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`})` +
+        `${errors.trim() === "" ? "" : `: ${errors.trim()}`}\n`,
+    );
   });
 }
 
