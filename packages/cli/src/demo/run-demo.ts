@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DurableStore } from "@ordo/runtime";
-import { EXIT } from "../command.js";
+import { EXIT, usageError } from "../command.js";
 import type { CliIO, TextSink } from "../io.js";
 import { prettyJson } from "../output.js";
 import type { DemoRun, DemoScenario } from "../run/demo-scenarios.js";
@@ -49,8 +49,12 @@ const DEFAULT_PROCESSES = 4;
 export function workerPlan(values: DemoValues, scenario: DemoScenario) {
   const total = scenario.workers * scenario.concurrency;
   if (values.redis === undefined) {
-    // 0 is refused by openDemoSession (no external worker can reach an embedded engine).
     const workers = parseCount("--workers", values.workers, scenario.workers);
+    if (workers === 0) {
+      throw usageError(
+        "--workers 0 needs --redis: no external worker can reach an embedded engine",
+      );
+    }
     const concurrency = parseCount("--concurrency", values.concurrency, scenario.concurrency);
     return { workers, concurrency: Math.max(1, concurrency) };
   }
