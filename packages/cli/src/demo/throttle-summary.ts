@@ -1,7 +1,7 @@
 /**
  * The throttling summary of `ordo demo`: from the ledger, for each limited provider, the most
- * attempts that ran at once (claim to report, throttled claims excluded), so the demo can show
- * that a limit held.
+ * attempts that ran at once (claim to report, throttled and policy-denied claims excluded), so
+ * the demo can show that a limit held.
  */
 import type { PipelineIR } from "@ordo/core";
 import type { Client, HotLedgerEvent } from "@ordo/runtime";
@@ -20,8 +20,13 @@ export interface ThrottleSummary {
    * workers).
    */
   readonly measured: "provider calls" | "claims";
-  /** How many claims were denied by a limit and waited. */
+  /** How many claims were denied by a limit and waited (ledger `concurrency.denied`). */
   readonly throttled: number;
+  /**
+   * How many claims an admission policy refused (ledger `policy.denied`). Counted apart from
+   * `throttled`: such a step waits for the policy to change, not for a free slot.
+   */
+  readonly denied: number;
   readonly respected: boolean;
 }
 
@@ -51,22 +56,47 @@ export async function throttleSummary(
   executionId: string,
   runs?: readonly ProviderRun[],
 ): Promise<ThrottleSummary[]> {
-  const limits = (ir.policies?.concurrency ?? []).filter(
-    (l) => l.scope === "provider" && l.key !== undefined,
-  );
-  if (limits.length === 0) return [];
-  const providerOf = new Map(ir.steps.map((s) => [s.id, s.metadata.provider]));
+  if (providerLimits(ir).length === 0) return [];
   const events: HotLedgerEvent[] = [];
   for await (const e of client.handle(executionId).events()) events.push(e);
-  return limits.map((limit) => {
+  return summarizeThrottling(ir, executionId, events, runs);
+}
+
+function providerLimits(ir: PipelineIR) {
+  return (ir.policies?.concurrency ?? []).filter(
+    (l) => l.scope === "provider" && l.key !== undefined,
+  );
+}
+
+/**
+ * {@link throttleSummary} over ledger events already read (`events` of one execution, in order).
+ *
+ * @example
+ * ```ts
+ * summarizeThrottling(ir, "e-1", events, runs)[0];
+ * // => { scope: "provider:openai", limit: 3, observedMax: 3, measured: "provider calls",
+ * //      throttled: 12, denied: 0, respected: true }
+ * ```
+ */
+export function summarizeThrottling(
+  ir: PipelineIR,
+  executionId: string,
+  events: readonly HotLedgerEvent[],
+  runs?: readonly ProviderRun[],
+): ThrottleSummary[] {
+  const providerOf = new Map(ir.steps.map((s) => [s.id, s.metadata.provider]));
+  return providerLimits(ir).map((limit) => {
     const started = new Map<string, number>();
     const intervals: [number, number][] = [];
     let throttled = 0;
+    let denied = 0;
     for (const e of events) {
       if (e.stepId === undefined || providerOf.get(e.stepId) !== limit.key) continue;
       if (e.type === "step.claimed") started.set(e.stepId, e.at);
-      else if (e.type === "concurrency.denied") {
-        throttled++;
+      else if (e.type === "concurrency.denied" || e.type === "policy.denied") {
+        // Either way the claim was given back before the plugin ran: no interval.
+        if (e.type === "policy.denied") denied++;
+        else throttled++;
         started.delete(e.stepId);
       } else if (END.has(e.type) && started.has(e.stepId)) {
         intervals.push([started.get(e.stepId)!, e.at]);
@@ -84,6 +114,7 @@ export async function throttleSummary(
       observedMax,
       measured,
       throttled,
+      denied,
       respected: observedMax <= limit.limit,
     };
   });

@@ -55,6 +55,36 @@ describe("ProgressPrinter", () => {
     expect(printer.retries).toBe(1);
     expect([...printer.completedBy]).toEqual([["worker-2", 1]]);
   });
+
+  test("[DENIED] for a step the admission policy refused, apart from [THROTTLED]", () => {
+    const io = memoryIO();
+    const printer = new ProgressPrinter(io.stdout, ["answer", "search"]);
+    printer.onEvent(
+      event("concurrency.denied", {
+        stepId: "search",
+        workerId: "worker-1",
+        attempt: 1,
+        reason: "provider:openai (3 of 3 running)",
+      }),
+    );
+    printer.onEvent(
+      event("policy.denied", {
+        stepId: "answer",
+        workerId: "worker-2",
+        attempt: 1,
+        reason: "provider openai blocked (outage); retry in 5000 ms",
+        data: { kind: "policy", rule: "blockedProviders", subject: "provider", value: "openai" },
+      }),
+    );
+    printer.onEvent(event("policy.denied", { stepId: "answer", attempt: 1 }));
+    expect(io.out().split("\n").slice(0, 3)).toEqual([
+      "[THROTTLED] search  worker-1   attempt 1  provider:openai (3 of 3 running)",
+      "[DENIED]    answer  worker-2   attempt 1  provider openai blocked (outage); retry in 5000 ms",
+      "[DENIED]    answer  -          attempt 1  refused by the admission policy",
+    ]);
+    // A denial is not a final state: the step is offered again later.
+    expect(printer.finished.size).toBe(0);
+  });
 });
 
 describe("run report", () => {

@@ -5,6 +5,7 @@
  * [CLAIMED]  search    worker-2  attempt 1
  * [DONE]     search    worker-2  attempt 1  3 ms
  * [RETRY]    moderate  worker-1  attempt 1  STEP_FAILED, next attempt in 100 ms
+ * [DENIED]   answer    worker-1  attempt 1  provider openai blocked (outage); retry in 5000 ms
  * [########------------] 4/8 steps
  * ```
  *
@@ -105,6 +106,9 @@ export class ProgressPrinter {
         return `[CANCEL]    requested${event.reason ? `: ${event.reason}` : ""}`;
       case "concurrency.denied":
         return this.line("THROTTLED", event, event.reason ?? "limit reached");
+      case "policy.denied":
+        // The reason already names the rule, the value and when the step is offered again.
+        return this.line("DENIED", event, event.reason ?? "refused by the admission policy");
       case "execution.pause_requested":
         return `[PAUSE]     requested${event.reason ? `: ${event.reason}` : ""} (running steps finish)`;
       case "execution.resumed":
