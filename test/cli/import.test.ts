@@ -202,7 +202,7 @@ describe("importReferencePipelines", () => {
     await expect(readFile(join(outDir, "broken.dag.json"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 
-  test("throttle rules lose to direct limits; admission policies become custom references", () => {
+  test("throttle rules lose to direct limits; admission policies become policies.admission", () => {
     const { pipelines, issues } = importReferencePipelines({
       pipelines: [
         {
@@ -237,13 +237,8 @@ describe("importReferencePipelines", () => {
       { scope: "model", limit: 2 },
       { scope: "step", limit: 4, retryAfterMs: 10 },
     ]);
-    expect(ir.policies?.custom).toEqual([
-      {
-        name: "concurrency.provider.admission",
-        kind: "admission",
-        config: { blockedProviders: ["evil"] },
-      },
-    ]);
+    expect(ir.policies?.admission).toEqual({ blockedProviders: ["evil"] });
+    expect(ir.policies?.custom).toBeUndefined();
     expect(ir.policies?.retention).toEqual({ hot: "evict" });
     expect(ir.steps[0]!.metadata).toEqual({ provider: "acme" });
     expect(ir.steps[0]!.policies).toEqual({ timeout: { leaseMs: 30_000 } });

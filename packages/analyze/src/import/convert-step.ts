@@ -11,6 +11,8 @@ export interface StepContext {
   /** Pipeline `config` keys steps fall back to (step value wins). */
   readonly inheritedConfig: Readonly<Record<string, JsonValue>>;
   readonly inheritedMetadata: StepMetadata;
+  /** The pipeline's config carries admission policies (imported as `policies.admission`). */
+  readonly pipelineAdmission?: boolean;
   readonly typeVersion: string;
   readonly log: IssueLog;
 }
@@ -50,6 +52,12 @@ export function convertStep(
   if (type === undefined) ctx.log.error(path, `step '${name}' has no stepKey (its plugin type)`);
   const configPath = reader.pathOf("config");
   const mapped = mapStepConfig(isObject(config) ? config : {}, configPath, ctx);
+  if (ctx.pipelineAdmission && hasOwnPolicyList(config)) {
+    ctx.log.warn(
+      configPath,
+      `step '${name}' has its own concurrency.policies: the reference then ignores the pipeline's admission policies for it, Ordo applies both (a step can only narrow its pipeline's policy)`,
+    );
+  }
   const scope: BindingScope = {
     stepIds: ctx.stepIds,
     ownInputs: isObject(input) ? input : {},
@@ -122,6 +130,15 @@ function mapDependsOn(value: unknown, path: string, self: string, ctx: StepConte
   return ids;
 }
 
+/** True when `config.concurrency.policies` is a non-empty list (it replaces the pipeline's). */
+function hasOwnPolicyList(config: unknown): boolean {
+  if (!isObject(config)) return false;
+  const concurrency = new PropertyReader(config, "").take("concurrency");
+  if (!isObject(concurrency)) return false;
+  const policies = new PropertyReader(concurrency, "").take("policies");
+  return Array.isArray(policies) && policies.length > 0;
+}
+
 function mapStepConfig(
   config: Record<string, unknown>,
   path: string,
@@ -169,6 +186,9 @@ export function mapStepPolicies(reader: PropertyReader, log: IssueLog): PolicySe
       ? { timeout: { leaseMs: concurrency.leaseMs } }
       : {}),
     ...(concurrency.limits.length === 0 ? {} : { concurrency: concurrency.limits }),
+    ...("admission" in concurrency && concurrency.admission !== undefined
+      ? { admission: concurrency.admission }
+      : {}),
     ...(retention === undefined ? {} : { retention }),
     ...(custom.length === 0 ? {} : { custom }),
   };

@@ -137,6 +137,7 @@ function convertPipeline(
     stepIds: assignStepIds(steps, reader.pathOf("steps"), log),
     inheritedMetadata: pipelineMetadata(configReader, log),
     inheritedConfig: inheritedConfig(configReader, log),
+    pipelineAdmission: policies.admission !== undefined,
     typeVersion,
     log,
   };

@@ -3,6 +3,7 @@
  * to Ordo policies. Every field that has no Ordo equivalent is reported, never dropped silently.
  */
 import type {
+  AdmissionPolicy,
   ConcurrencyLimit,
   CustomPolicyRef,
   JsonValue,
@@ -10,6 +11,7 @@ import type {
   RetentionPolicy,
   RetryPolicy,
 } from "@ordo/core";
+import { isAdmissionPolicy, mapAdmission } from "./admission.js";
 import {
   childPath,
   type IssueLog,
@@ -141,23 +143,20 @@ const THROTTLE_SCOPES: Readonly<Record<string, LimitScope>> = {
   pipeline: "pipeline",
 };
 
-const ADMISSION_POLICIES = new Set([
-  "concurrency.provider.admission",
-  "concurrency.model.admission",
-  "concurrency.operation.admission",
-]);
-
 /** Result of {@link mapConcurrency}. */
 export interface MappedConcurrency {
   readonly limits: ConcurrencyLimit[];
   readonly leaseMs?: number;
+  /** The level's admission policies combined (see `mapAdmission`). */
+  readonly admission?: AdmissionPolicy;
   readonly custom: CustomPolicyRef[];
 }
 
 /**
  * `config.concurrency` -> concurrency limits (+ `leaseSeconds` -> lease). `defaultRetryAfterMs`
  * becomes each limit's `retryAfterMs`. Throttle rules become keyed limits, skipped when a direct
- * limit of the same scope is set (the reference fills a field only if it is missing).
+ * limit of the same scope is set (the reference fills a field only if it is missing). Admission
+ * policies become `admission`.
  */
 export function mapConcurrency(value: unknown, path: string, log: IssueLog): MappedConcurrency {
   if (!isObject(value)) {
@@ -179,17 +178,13 @@ export function mapConcurrency(value: unknown, path: string, log: IssueLog): Map
   const rules = concurrencyRules(reader, log);
   reader.reportUnknown(log, "concurrency");
   const direct = new Set(limits.map((limit) => limit.scope));
-  const custom: CustomPolicyRef[] = [];
   let ruleLeaseSeconds: number | undefined;
+  const admissionRules = rules.filter((rule) => isAdmissionPolicy(rule.name));
+  const { admission, custom } = mapAdmission(admissionRules, log);
   for (const rule of rules) {
     const name = rule.name.toLowerCase();
-    if (ADMISSION_POLICIES.has(name)) {
-      log.warn(
-        rule.path,
-        `admission policy '${rule.name}' imported as a custom admission reference; register it in your workers`,
-      );
-      custom.push({ name: rule.name, kind: "admission", config: rule.config as JsonValue });
-    } else if (name === "concurrency.throttle") {
+    if (isAdmissionPolicy(name)) continue;
+    if (name === "concurrency.throttle") {
       const mapped = mapThrottle(rule, direct, retryAfterMs, log);
       if (mapped) limits.push(mapped.limit);
       ruleLeaseSeconds ??= mapped?.leaseSeconds;
@@ -201,6 +196,7 @@ export function mapConcurrency(value: unknown, path: string, log: IssueLog): Map
   return {
     limits,
     custom,
+    ...(admission === undefined ? {} : { admission }),
     ...(seconds === undefined || seconds <= 0 ? {} : { leaseMs: Math.round(seconds * 1000) }),
   };
 }
