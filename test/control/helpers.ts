@@ -3,6 +3,7 @@
  * test, a worker running the runtime test plugins, and polling helpers with deadlines.
  */
 import type { PipelineIR } from "@ordo/core";
+import { afterAll, beforeAll } from "vitest";
 import { type ControlPlane, createControlPlane } from "../../packages/runtime/src/control/index.js";
 import {
   type Client,
@@ -53,6 +54,42 @@ export function deployment(
       await control.close();
       for (const w of workers) await w.close({ release: true });
       await client.close();
+    },
+  };
+}
+
+/** Deployments of one test file on one Redis (see {@link redisDeployments}). */
+export interface RedisDeployments {
+  /** The file's Redis (only inside tests and hooks: it starts in `beforeAll`). */
+  readonly redis: () => TestRedis;
+  /** A fresh deployment on its own prefix, closed after the file's tests. */
+  setup(options?: Parameters<typeof deployment>[1]): Deployment;
+}
+
+/**
+ * Call at the top of a test file: starts Redis before the file's tests; after them closes every
+ * deployment `setup()` opened, then Redis.
+ */
+export function redisDeployments(): RedisDeployments {
+  let redis: TestRedis | undefined;
+  const open: Deployment[] = [];
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    for (const d of open) await d.close();
+    await redis?.stop();
+  });
+  const current = () => {
+    if (redis === undefined) throw new Error("redisDeployments: Redis starts in beforeAll");
+    return redis;
+  };
+  return {
+    redis: current,
+    setup(options = {}) {
+      const d = deployment(current().connection, options);
+      open.push(d);
+      return d;
     },
   };
 }

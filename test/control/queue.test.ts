@@ -2,34 +2,10 @@
  * The run queue on a real Redis: RunId vs ExecutionId, duplicates, priority then FIFO, pause and
  * resume, cancel queued (never starts) and running (bridged to the execution), hot enqueue.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestRedis, type TestRedis } from "../runtime/helpers/redis.js";
-import {
-  codeOf,
-  type Deployment,
-  deployment,
-  echoIr,
-  runReaches,
-  sleepIr,
-  until,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { codeOf, echoIr, redisDeployments, runReaches, sleepIr, until } from "./helpers.js";
 
-let redis: TestRedis;
-const open: Deployment[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  for (const d of open) await d.close();
-  await redis.stop();
-});
-
-function setup(): Deployment {
-  const d = deployment(redis.connection);
-  open.push(d);
-  return d;
-}
+const { setup } = redisDeployments();
 
 describe("run queue", () => {
   it("enqueues with a run id distinct from the execution id and rejects duplicates", async () => {

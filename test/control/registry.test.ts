@@ -3,33 +3,17 @@
  * unregister/reactivate, stale instances' claims requeued, expired claims reclaimed (SEED 18.14),
  * scale-out runs queued and published, two dispatchers never start a run twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { controlKeys } from "../../packages/runtime/src/control/keys.js";
 import { claimRunsScript } from "../../packages/runtime/src/control/scripts.js";
 import { openHotStore } from "../../packages/runtime/src/hot/connection.js";
-import { startTestRedis, type TestRedis } from "../runtime/helpers/redis.js";
-import { codeOf, type Deployment, deployment, echoIr, runReaches, until } from "./helpers.js";
+import { codeOf, type Deployment, echoIr, redisDeployments, runReaches, until } from "./helpers.js";
 
-let redis: TestRedis;
-const open: Deployment[] = [];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  for (const d of open) await d.close();
-  await redis.stop();
-});
-
-function setup(options: Parameters<typeof deployment>[1] = {}): Deployment {
-  const d = deployment(redis.connection, options);
-  open.push(d);
-  return d;
-}
+const { setup, redis } = redisDeployments();
 
 /** Claims queued runs as `instanceId` without starting them (a dispatcher that then dies). */
 async function claimAndDie(d: Deployment, instanceId: string, claimTtlMs: number) {
-  const store = openHotStore(redis.connection);
+  const store = openHotStore(redis().connection);
   try {
     return await claimRunsScript(store, controlKeys(d.prefix), {
       instanceId,
