@@ -37,7 +37,8 @@ export const ERROR_CODES = {
     "A step's config does not match its config schema (missing, unknown or mistyped key).",
   IR_ADMISSION_DENIED:
     "A step's provider, model or operation is refused by its pipeline's or its own admission policy.",
-  NOT_JSON: "A value cannot be represented as JSON (NaN, Infinity, a function, a bigint, a cycle).",
+  NOT_JSON:
+    "A value is not plain JSON (NaN, Infinity, a function, a bigint, a cycle, a Date or other class instance, a lone surrogate).",
   // Authoring and CLI
   USAGE: "The command was called with wrong arguments.",
   MODULE_LOAD_FAILED: "A pipeline or plugin module could not be loaded.",
