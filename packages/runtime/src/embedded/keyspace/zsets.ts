@@ -190,6 +190,17 @@ function zpop(ks: Keyspace, [key, count]: string[], max: boolean): Reply {
   return withScores(taken, true);
 }
 
+/** ZRANGEBYSCORE / ZREVRANGEBYSCORE: ZRANGE BYSCORE [REV], which refuse the BYSCORE and REV flags. */
+function zrangeByScore(ks: Keyspace, args: string[], rev: boolean): Reply {
+  const q = parseRangeOptions(args, 3, query());
+  if (q.byScore || q.rev) throw new CommandError(SYNTAX);
+  return zrange(ks, args[0] as string, args[1] as string, args[2] as string, {
+    ...q,
+    byScore: true,
+    rev,
+  });
+}
+
 export const ZSET_COMMANDS: CommandTable = {
   ZADD: { arity: -4, fn: zadd },
   ZREM: { arity: -3, fn: zrem },
@@ -230,29 +241,8 @@ export const ZSET_COMMANDS: CommandTable = {
         parseRangeOptions(args, 3, query()),
       ),
   },
-  ZRANGEBYSCORE: {
-    arity: -4,
-    fn: (ks, args) => {
-      const q = parseRangeOptions(args, 3, query());
-      if (q.byScore || q.rev) throw new CommandError(SYNTAX);
-      return zrange(ks, args[0] as string, args[1] as string, args[2] as string, {
-        ...q,
-        byScore: true,
-      });
-    },
-  },
-  ZREVRANGEBYSCORE: {
-    arity: -4,
-    fn: (ks, args) => {
-      const q = parseRangeOptions(args, 3, query());
-      if (q.byScore || q.rev) throw new CommandError(SYNTAX);
-      return zrange(ks, args[0] as string, args[1] as string, args[2] as string, {
-        ...q,
-        byScore: true,
-        rev: true,
-      });
-    },
-  },
+  ZRANGEBYSCORE: { arity: -4, fn: (ks, args) => zrangeByScore(ks, args, false) },
+  ZREVRANGEBYSCORE: { arity: -4, fn: (ks, args) => zrangeByScore(ks, args, true) },
   ZPOPMIN: { arity: -2, fn: (ks, args) => zpop(ks, args, false) },
   ZPOPMAX: { arity: -2, fn: (ks, args) => zpop(ks, args, true) },
   ZREMRANGEBYSCORE: {
