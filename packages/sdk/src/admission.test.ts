@@ -42,4 +42,59 @@ describe("admission policies at compile time", () => {
       /step 'a': provider openai blocked .*blockedProviders.*EU data only.*\$\.steps\[0\]\.metadata\.provider/,
     );
   });
+
+  const open = () =>
+    pipeline({ name: "open", version: "1.0.0", input: z.object({ q: z.string() }) });
+
+  it("two .policies() calls on one step narrow its admission instead of replacing it", () => {
+    const ir = open()
+      .step(
+        "answer",
+        llm(($) => ({ prompt: $.input.q }), { provider: "openai", model: "gpt-4.1" }),
+      )
+      .policies({ admission: { allowedModels: ["openai:gpt-4.1", "openai:gpt-4o"] } })
+      .policies({ admission: { blockedModels: ["openai:gpt-4o"], reason: "deprecated" } })
+      .compile();
+    expect(ir.steps[0]!.policies?.admission).toEqual({
+      allowedModels: ["openai:gpt-4.1"],
+      blockedModels: ["openai:gpt-4o"],
+      reason: "deprecated",
+    });
+  });
+
+  it("a later .policies() call cannot widen what an earlier one refused", () => {
+    const built = open()
+      .step(
+        "answer",
+        llm(($) => ({ prompt: $.input.q }), { provider: "openai", model: "gpt-4o" }),
+      )
+      .policies({ admission: { blockedModels: ["openai:gpt-4o"] } })
+      .policies({ admission: { allowedModels: ["openai:gpt-4o", "openai:gpt-4.1"] } });
+    // Replacing would have admitted gpt-4o; narrowing keeps it blocked.
+    let caught: unknown;
+    try {
+      built.compile();
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOrdoError(caught) && caught.code).toBe("IR_ADMISSION_DENIED");
+  });
+
+  it("allowed lists with nothing in common fail at the second call, naming the step", () => {
+    const step = open().step(
+      "answer",
+      llm(($) => ({ prompt: $.input.q }), { provider: "openai", model: "gpt-4o" }),
+    );
+    const first = step.policies({ admission: { allowedProviders: ["openai"] } });
+    let caught: unknown;
+    try {
+      first.policies({ admission: { allowedProviders: ["mistral"] } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isOrdoError(caught) && caught.code).toBe("IR_INVALID_POLICY");
+    expect((caught as Error).message).toMatch(
+      /^step 'answer' policies: admission: allowedProviders would admit nothing/,
+    );
+  });
 });

@@ -172,14 +172,23 @@ export class PipelineBuilder<TInput extends z.ZodType, TSteps = NoSteps, TOutput
   }
 
   /**
-   * Sets policies of the LAST added step (merged with earlier ones: retry/timeout/retention are
-   * replaced, limit lists are appended). Pipeline-wide policies go in `pipeline({ policies })`.
+   * Sets policies of the LAST added step, merged with its earlier `.policies()` calls:
+   * retry/timeout/retention are replaced, limit lists are appended, and admission policies are
+   * narrowed (both apply, as between a pipeline and its steps: blocked lists united, allowed
+   * lists intersected; see `narrowAdmission`), so a later call can never widen what an earlier
+   * one refused. Two allowed lists with nothing in common throw `IR_INVALID_POLICY`.
+   * Pipeline-wide policies go in `pipeline({ policies })`.
    *
    * @example
    * ```ts
    * p.step("answer", llm(($) => ({ prompt: $.input.q }), { provider: "openai", model: "gpt-4.1" }))
-   *   .policies({ retry: retry.exponential({ maxAttempts: 4, baseDelayMs: 200 }) });
-   * // IR step "answer": policies: { retry: { maxAttempts: 4, strategy: "exponential", baseDelayMs: 200 } }
+   *   .policies({ retry: retry.exponential({ maxAttempts: 4, baseDelayMs: 200 }) })
+   *   .policies({ admission: { allowedModels: ["openai:gpt-4.1", "openai:gpt-4o"] } })
+   *   .policies({ admission: { blockedModels: ["openai:gpt-4o"], reason: "deprecated" } });
+   * // IR step "answer": policies: {
+   * //   retry: { maxAttempts: 4, strategy: "exponential", baseDelayMs: 200 },
+   * //   admission: { allowedModels: ["openai:gpt-4.1"], blockedModels: ["openai:gpt-4o"],
+   * //     reason: "deprecated" } }
    * ```
    */
   policies(set: AfterStep<TSteps, PolicySet>): PipelineBuilder<TInput, TSteps, TOutput> {
@@ -187,7 +196,7 @@ export class PipelineBuilder<TInput extends z.ZodType, TSteps = NoSteps, TOutput
     return new PipelineBuilder(
       updateLastStep(this.#state, "policies", (step) => ({
         ...step,
-        policies: mergePolicies(step.policies, checked),
+        policies: mergePolicies(step.policies, checked, `step '${step.id}'`),
       })),
     );
   }

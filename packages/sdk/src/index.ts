@@ -35,6 +35,7 @@ export type {
   StepPlugin,
 } from "@ordo/step";
 export { declareStep, definePolicy, defineStep, implementStep } from "@ordo/step";
+export { narrowAdmission } from "./admission-merge.js";
 export type {
   InputOf,
   NoSteps,

@@ -3,6 +3,7 @@
  * state from the previous one; nothing here is mutated after creation.
  */
 import {
+  isOrdoError,
   OrdoError,
   type PolicySet,
   policySetSchema,
@@ -14,6 +15,7 @@ import {
 } from "@ordo/core";
 import type { StepContract } from "@ordo/step";
 import type { z } from "zod";
+import { narrowAdmission } from "./admission-merge.js";
 import { jsonSchemaOf } from "./compile.js";
 import { isRef, makeScope, templateTextOf } from "./ref.js";
 import { isStepSpec, type StepSpec } from "./spec.js";
@@ -214,14 +216,34 @@ export function checkPolicies(policies: unknown, where: string): PolicySet {
   );
 }
 
-/** Merges policy sets: scalar policies of `extra` replace, limit lists are concatenated. */
-export function mergePolicies(base: PolicySet | undefined, extra: PolicySet): PolicySet {
+/**
+ * Merges policy sets (a step's `.policies()` calls, in order): retry, timeout and retention of
+ * `extra` replace the earlier ones; limit lists are concatenated; admission policies are
+ * narrowed ({@link narrowAdmission}: the step must pass both, so a later call cannot widen an
+ * earlier one). `where` prefixes the error when the two admission policies admit nothing.
+ */
+export function mergePolicies(
+  base: PolicySet | undefined,
+  extra: PolicySet,
+  where = "step",
+): PolicySet {
   if (base === undefined) return extra;
   const merged: PolicySet = { ...base, ...extra };
   const lists = ["concurrency", "rateLimits", "custom"] as const;
   for (const key of lists) {
     const joined = [...(base[key] ?? []), ...(extra[key] ?? [])];
     if (joined.length > 0) Object.assign(merged, { [key]: joined });
+  }
+  if (base.admission !== undefined && extra.admission !== undefined) {
+    try {
+      merged.admission = narrowAdmission(base.admission, extra.admission);
+    } catch (error) {
+      if (!isOrdoError(error)) throw error;
+      throw new OrdoError(error.code, `${where} policies: ${error.message}`, {
+        details: error.details,
+        cause: error,
+      });
+    }
   }
   return merged;
 }
