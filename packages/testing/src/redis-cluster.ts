@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OrdoError } from "@ordo/core";
 import { Cluster, type ClusterOptions, Redis } from "ioredis";
-import { findBinary, killChild, waitForPing } from "./redis-server.js";
+import { findBinary, killChild, openedClients, waitForPing } from "./redis-server.js";
 
 /** One cluster node's address. */
 export interface ClusterNode {
@@ -137,19 +137,10 @@ export async function startRedisCluster(
     await teardown();
     throw error;
   }
-  const clients = new Set<Cluster>();
+  const clients = openedClients<Cluster>(teardown);
   return {
     nodes,
-    connect(clusterOptions) {
-      const client = new Cluster(nodes.slice(), clusterOptions);
-      clients.add(client);
-      client.once("end", () => clients.delete(client));
-      return client;
-    },
-    async stop() {
-      for (const client of clients) client.disconnect();
-      clients.clear();
-      await teardown();
-    },
+    connect: (clusterOptions) => clients.track(new Cluster(nodes.slice(), clusterOptions)),
+    stop: clients.stop,
   };
 }

@@ -110,26 +110,45 @@ export async function killChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** What {@link openedClients} needs of an ioredis `Redis` or `Cluster`. */
+interface Disconnectable {
+  disconnect(): void;
+  once(event: "end", listener: () => void): unknown;
+}
+
+/**
+ * The clients a handle's `connect()` opened and that have not ended yet; `stop()` disconnects
+ * them all before `teardown` (stops the server or cluster), so a test's `stop()` never hangs on a
+ * client it forgot to close.
+ * @internal
+ */
+export function openedClients<C extends Disconnectable>(teardown: () => Promise<void>) {
+  const clients = new Set<C>();
+  return {
+    track(client: C): C {
+      clients.add(client);
+      client.once("end", () => clients.delete(client));
+      return client;
+    },
+    async stop(): Promise<void> {
+      for (const client of clients) client.disconnect();
+      clients.clear();
+      await teardown();
+    },
+  };
+}
+
 function handleFor(
   options: RedisOptions,
   where: { url?: string; path?: string },
   teardown: () => Promise<void>,
 ): RedisHandle {
-  const clients = new Set<Redis>();
+  const clients = openedClients<Redis>(teardown);
   return {
     ...where,
     connectionOptions: options,
-    connect() {
-      const client = where.url ? new Redis(where.url, options) : new Redis(options);
-      clients.add(client);
-      client.once("end", () => clients.delete(client));
-      return client;
-    },
-    async stop() {
-      for (const client of clients) client.disconnect();
-      clients.clear();
-      await teardown();
-    },
+    connect: () => clients.track(where.url ? new Redis(where.url, options) : new Redis(options)),
+    stop: clients.stop,
   };
 }
 
