@@ -2,12 +2,18 @@
  * Reference admission policies (SEED-SPEC 6.4: `concurrency.provider.admission`,
  * `concurrency.model.admission`, `concurrency.operation.admission`) to one Ordo
  * `policies.admission`. The reference evaluates each policy on its own and a step must pass all
- * of them, so several policies combine into one that refuses what any of them refuses: blocked
- * lists are united, allowed lists intersected, `require*` flags or-ed. A policy that cannot be
- * expressed that way (an allowed list that would end up empty) is kept as a custom reference
- * and reported, never dropped silently and never widened.
+ * of them, so several policies combine into one that refuses what any of them refuses
+ * (`narrowAdmission` of `@ordo/sdk`: blocked lists united, allowed lists intersected, `require*`
+ * flags or-ed). A policy that cannot be expressed that way (an allowed list that would end up
+ * empty) is kept as a custom reference and reported, never dropped silently and never widened.
  */
-import type { AdmissionPolicy, CustomPolicyRef, JsonValue } from "@ordo/core";
+import {
+  type AdmissionPolicy,
+  type CustomPolicyRef,
+  isOrdoError,
+  type JsonValue,
+} from "@ordo/core";
+import { narrowAdmission } from "@ordo/sdk";
 import { childPath, type IssueLog, numberAt, PropertyReader, stringAt } from "./reader.js";
 
 /** One admission entry of a reference `concurrency.policies` list. */
@@ -38,12 +44,6 @@ const FIELDS_BY_POLICY: Readonly<Record<string, readonly (ListField | FlagField)
   "concurrency.operation.admission": ["allowedOperations", "blockedOperations", "requireOperation"],
 };
 
-const LIST_PAIRS: readonly (readonly [ListField, ListField])[] = [
-  ["allowedProviders", "blockedProviders"],
-  ["allowedModels", "blockedModels"],
-  ["allowedOperations", "blockedOperations"],
-];
-
 /** Mutable form of an admission policy while rules are folded together. */
 type Draft = { -readonly [K in keyof AdmissionPolicy]: AdmissionPolicy[K] };
 
@@ -70,11 +70,11 @@ export interface MappedAdmission {
  * ```
  */
 export function mapAdmission(entries: readonly AdmissionEntry[], log: IssueLog): MappedAdmission {
-  let draft: Draft = {};
+  let draft: AdmissionPolicy = {};
   const custom: CustomPolicyRef[] = [];
   for (const entry of entries) {
     const rule = readRule(entry, log);
-    const merged = rule === undefined ? undefined : withoutConflicts(combine(draft, rule));
+    const merged = rule === undefined ? undefined : narrowed(draft, rule);
     if (merged === undefined) {
       log.warn(
         entry.path,
@@ -138,52 +138,17 @@ function readList(value: unknown, models: boolean, path: string, log: IssueLog):
         childPath(path, index),
         `expected ${expected}, got ${JSON.stringify(item)}; ignored`,
       );
-    } else if (!out.some((seen) => same(seen, name))) out.push(name);
+    } else if (!out.some((seen) => seen.toLowerCase() === name.toLowerCase())) out.push(name);
   }
   return out;
 }
 
-function same(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-/** A step must pass both: blocked lists united, allowed lists intersected, flags or-ed. */
-function combine(a: Draft, b: Draft): Draft {
-  const out: Draft = { ...a };
-  for (const [allowed, blocked] of LIST_PAIRS) {
-    const x = a[allowed];
-    const y = b[allowed];
-    if (y !== undefined)
-      out[allowed] = x === undefined ? y : x.filter((n) => y.some((m) => same(n, m)));
-    const blockedList = [...(a[blocked] ?? []), ...(b[blocked] ?? [])];
-    const unique = blockedList.filter((n, i) => blockedList.findIndex((m) => same(n, m)) === i);
-    if (unique.length > 0) out[blocked] = unique;
+/** Both policies as one, or undefined when an allowed list would admit nothing. */
+function narrowed(a: AdmissionPolicy, b: AdmissionPolicy): AdmissionPolicy | undefined {
+  try {
+    return narrowAdmission(a, b);
+  } catch (error) {
+    if (isOrdoError(error) && error.code === "IR_INVALID_POLICY") return undefined;
+    throw error;
   }
-  for (const flag of ["requireProvider", "requireModel", "requireOperation"] as const) {
-    if (b[flag]) out[flag] = true;
-  }
-  if (b.reason !== undefined && !(a.reason ?? "").split("; ").includes(b.reason)) {
-    out.reason = a.reason === undefined ? b.reason : `${a.reason}; ${b.reason}`;
-  }
-  // The longer wait of the two: neither policy admits the step sooner.
-  if (b.retryAfterMs !== undefined)
-    out.retryAfterMs = Math.max(a.retryAfterMs ?? 0, b.retryAfterMs);
-  return out;
-}
-
-/**
- * Values both allowed and blocked are refused by the reference (blocked is checked first) and
- * are an `IR_INVALID_POLICY` in Ordo: drop them from the allowed list. Undefined when an allowed
- * list ends up empty (it would admit no value, which `policies.admission` cannot say).
- */
-function withoutConflicts(draft: Draft): Draft | undefined {
-  const out: Draft = { ...draft };
-  for (const [allowed, blocked] of LIST_PAIRS) {
-    const list = out[allowed];
-    if (list === undefined) continue;
-    const kept = list.filter((n) => !(out[blocked] ?? []).some((m) => same(n, m)));
-    if (kept.length === 0) return undefined;
-    out[allowed] = kept;
-  }
-  return out;
 }
