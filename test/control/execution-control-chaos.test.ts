@@ -8,16 +8,7 @@ import { EmbeddedRedis } from "../../packages/runtime/src/embedded/index.js";
 import { createClient, createWorker } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
 import { sleep } from "../runtime/helpers/plugins.js";
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from "./helpers.js";
 
 describe("abandoned steps (simulated worker kill)", () => {
   it("are recovered after their lease, and their limit lease expires with it", async () => {
@@ -29,7 +20,7 @@ describe("abandoned steps (simulated worker kill)", () => {
       policies: { concurrency: [{ scope: "global", limit: 1, retryAfterMs: 50 }] },
     });
     const run = await client.start(ir, {});
-    await until(
+    await waitFor(
       () => run.status(),
       (s) => s.steps.slow?.status === "running",
     );

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
-import { codeOf, type RedisEngine, redisEngine } from "./helpers.js";
+import { codeOf, type RedisEngine, redisEngine, waitFor } from "./helpers.js";
 
 let engine: RedisEngine;
 let client: Client;
@@ -19,16 +19,6 @@ afterAll(() => engine.close());
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v)}`);
-    await wait(20);
-  }
-}
-
 const chain = testIr([
   { id: "a", type: "test.sleep", inputs: { ms: 300 } },
   { id: "b", type: "test.sleep", deps: ["a"], inputs: { ms: 50 } },
@@ -38,7 +28,7 @@ const chain = testIr([
 describe("pause and resume", () => {
   it("lets the running step finish, starts nothing new, then resumes to completion", async () => {
     const run = await client.start(chain, {});
-    await until(
+    await waitFor(
       () => run.status(),
       (s) => s.steps.a?.status === "running",
     );
@@ -48,7 +38,7 @@ describe("pause and resume", () => {
     });
     expect(paused).toMatchObject({ state: "pausing", running: 1, alreadyPaused: false });
     expect((await run.status()).control).toBe("pausing");
-    const idle = await until(
+    const idle = await waitFor(
       () => run.status(),
       (s) => s.control === "paused",
     );
@@ -84,7 +74,7 @@ describe("pause and resume", () => {
     ]);
     const run = await client.start(gate, {});
     await client.pause(run.executionId);
-    const s = await until(
+    const s = await waitFor(
       () => run.status(),
       (v) => v.control === "paused",
     );
@@ -102,13 +92,13 @@ describe("cancel", () => {
       { id: "after", type: "test.sleep", deps: ["long1", "long2"], inputs: { ms: 10 } },
     ]);
     const run = await client.start(wide, {});
-    await until(
+    await waitFor(
       () => run.status(),
       (s) => s.steps.long1?.status === "running" && s.steps.long2?.status === "running",
     );
     const t0 = Date.now();
     await client.cancel(run.executionId, "user pressed c");
-    const s = await until(
+    const s = await waitFor(
       () => run.status(),
       (v) => v.status !== "running",
       3_000,
@@ -123,12 +113,12 @@ describe("cancel", () => {
   it("cancels a paused execution at once", async () => {
     const run = await client.start(chain, {});
     await client.pause(run.executionId);
-    await until(
+    await waitFor(
       () => run.status(),
       (v) => v.control === "paused",
     );
     await client.cancel(run.executionId);
-    const s = await until(
+    const s = await waitFor(
       () => run.status(),
       (v) => v.status !== "running",
     );

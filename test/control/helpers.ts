@@ -158,6 +158,22 @@ export async function until<T>(
   }
 }
 
+/** Reads every 20 ms until `ok(value)` holds; after `ms` throws with the last value read. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  ms = 5_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Waits until the run reaches `status`. */
 export function runReaches(control: ControlPlane, runId: string, status: string) {
   return until(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client, ExecutionHandle } from "../../packages/runtime/src/index.js";
 import { type TestStep, testIr } from "../runtime/helpers/ir.js";
 import { echo } from "../runtime/helpers/plugins.js";
-import { type RedisEngine, redisEngine } from "./helpers.js";
+import { type RedisEngine, redisEngine, waitFor } from "./helpers.js";
 
 let engine: RedisEngine;
 let client: Client;
@@ -43,18 +43,8 @@ function withSchema(ir: PipelineIR, ids: string[]): PipelineIR {
   };
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function waitingOn(run: ExecutionHandle, ids: string[]) {
-  return until(
+  return waitFor(
     () => run.status(),
     (s) => ids.every((id) => s.steps[id]?.status === "waiting"),
   );
@@ -132,7 +122,7 @@ describe("human input", () => {
       { id: "fallback", deps: ["quick"], trigger: "all_done" },
     ]);
     const run = await client.start(ir, {});
-    await until(
+    await waitFor(
       () => run.status(),
       (s) => s.status !== "running",
     );
