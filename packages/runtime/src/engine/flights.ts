@@ -13,6 +13,8 @@ type AbortCause = Parameters<InFlight["abort"]>[0];
 export class Flights {
   private readonly flights = new Set<InFlight>();
   private readonly timer: NodeJS.Timeout;
+  /** Set by {@link abortAll}: an attempt registered later (it was still in admission) gets it too. */
+  private closingCause: AbortCause | undefined;
 
   /** Starts the cancel check: every `cancelCheckMs`, while any attempt is in flight. */
   constructor(
@@ -27,8 +29,14 @@ export class Flights {
     this.timer.unref();
   }
 
+  /**
+   * Tracks `flight`. After {@link abortAll} it is aborted at once with the same cause: a step that
+   * was between claim and run (admission) when the worker closed must not run to completion on a
+   * worker that was told to abandon or release its work.
+   */
   add(flight: InFlight): void {
     this.flights.add(flight);
+    if (this.closingCause !== undefined) flight.abort(this.closingCause);
   }
 
   delete(flight: InFlight): void {
@@ -37,6 +45,7 @@ export class Flights {
 
   /** Aborts every attempt in flight (shutdown release, or abandon to simulate a crash). */
   abortAll(cause: AbortCause): void {
+    this.closingCause ??= cause;
     for (const flight of this.flights) flight.abort(cause);
   }
 
