@@ -261,7 +261,8 @@ function printOutcome(
     for (const t of throttling) {
       io.stdout.write(
         `throttling   ${t.scope}: limit ${t.limit}, at most ${t.observedMax} at once, ` +
-          `${t.throttled} throttled claim(s), limit ${t.respected ? "respected" : "EXCEEDED"} ` +
+          `${t.throttled} throttled claim(s)${t.denied > 0 ? `, ${t.denied} denied by policy` : ""}, ` +
+          `limit ${t.respected ? "respected" : "EXCEEDED"} ` +
           `(measured on ${t.measured})\n`,
       );
     }
