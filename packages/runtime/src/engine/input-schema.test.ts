@@ -35,6 +35,25 @@ describe("InputValidators", () => {
     // Same fingerprint, same (cached) rule as before.
     expect(() => inputs.check(def("a", schema), { q: 1 })).not.toThrow();
   });
+
+  it("refuses a lone surrogate in a value or key (no fingerprint could be computed) and names where", () => {
+    const inputs = new InputValidators();
+    const open = def("o", { type: "object" });
+    expect(() => inputs.check(open, { q: "ok \uD83D\uDE00", list: ["fine"] })).not.toThrow();
+    for (const [input, where] of [
+      [{ q: "broken \uD83D" }, "input.q"],
+      [{ list: ["a", "\uDE00b"] }, "input.list[1]"],
+      [{ ["k\uD800"]: 1 }, "input key"],
+    ] as const) {
+      try {
+        inputs.check(open, input);
+        expect.unreachable();
+      } catch (error) {
+        expect(isOrdoError(error) && error.code).toBe("INPUT_INVALID");
+        expect((error as Error).message).toContain(where);
+      }
+    }
+  });
 });
 
 describe("validatorFor", () => {

@@ -63,7 +63,10 @@ export class InputValidators {
       this.byFingerprint.set(def.fingerprint, validator);
     }
     const parsed = validator.safeParse(input);
-    if (parsed.success) return;
+    if (parsed.success) {
+      assertWellFormed(def.ir.name, input, "input");
+      return;
+    }
     throw new OrdoError(
       "INPUT_INVALID",
       `Input of pipeline '${def.ir.name}' is invalid: ${z.prettifyError(parsed.error)}`,
@@ -74,4 +77,34 @@ export class InputValidators {
       },
     );
   }
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a string or key with a lone surrogate anywhere in `value`: it has no UTF-8 form, so the
+ * execution could get no fingerprint and its payloads no content hash (canonical JSON, RFC 8785,
+ * rejects it). Refused at start, where the caller can still fix it, not at finalization.
+ */
+function assertWellFormed(pipeline: string, value: unknown, path: string): void {
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw loneSurrogate(pipeline, path);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => assertWellFormed(pipeline, v, `${path}[${i}]`));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      if (LONE_SURROGATE.test(key))
+        throw loneSurrogate(pipeline, `${path} key ${JSON.stringify(key)}`);
+      assertWellFormed(pipeline, v, `${path}.${key}`);
+    }
+  }
+}
+
+function loneSurrogate(pipeline: string, path: string): OrdoError {
+  return new OrdoError(
+    "INPUT_INVALID",
+    `Input of pipeline '${pipeline}' is invalid: ${path} contains a lone surrogate (not valid Unicode text).`,
+    { details: { issues: [{ path, message: "lone surrogate" }] } },
+  );
 }

@@ -54,6 +54,14 @@ describe("decideRetry", () => {
     });
   });
 
+  it("never retries an output that is not plain JSON (it fails the same way again)", () => {
+    const err = toStepError(
+      new OrdoError("NOT_JSON", "lone surrogate at $.text", { retryable: true }),
+    );
+    expect(err).toMatchObject({ code: "NOT_JSON", retryable: false });
+    expect(decideRetry(policy, 1, err, "s")).toEqual({ decision: "fail" });
+  });
+
   it("honours retryOn and doNotRetryOn", () => {
     const timeout = toStepError(new OrdoError("STEP_TIMEOUT", "slow", { retryable: true }));
     expect(

@@ -22,6 +22,8 @@ const NEVER_RETRY = new Set([
   "OUTPUT_INVALID",
   "PLUGIN_NOT_FOUND",
   "PAYLOAD_TOO_LARGE",
+  // An output that is not plain JSON (lone surrogate, class instance) fails the same way again.
+  "NOT_JSON",
 ]);
 
 /** A uniform number in [0, 1) derived from `seed` (first 52 bits of its SHA-256). */
