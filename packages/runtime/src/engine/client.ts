@@ -168,7 +168,7 @@ class ClientImpl implements Client, ClientInternals {
     const keys = this.keyspace.of(executionId);
     const known = `${keys.partition}:${def.fingerprint}`;
     const expiresAt = expiresAtFor(
-      retentionPolicyFor(this.durable?.retention, def.ir.name),
+      retentionPolicyFor(this.durable?.retention, def.ir.name, def.ir.policies?.retention),
       Date.now(),
     );
     const inputJson = await externalizeJson(

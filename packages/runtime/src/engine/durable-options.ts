@@ -4,7 +4,15 @@
  */
 import { POLICY_DEFAULTS } from "@ordo/core";
 import type { DurableStore } from "../durable/types.js";
+import type { HotStore } from "../hot/hot-store.js";
+import type { Keyspace } from "../hot/keys.js";
+import { createLedgerShipper, type LedgerShipper } from "../ledger/shipper.js";
 import { expiresAtFor, type RetentionConfig, retentionPolicyFor } from "../retention/policy.js";
+import {
+  createRetentionRunner,
+  DEFAULT_RETENTION_INTERVAL_MS,
+  type RetentionRunner,
+} from "../retention/runner.js";
 import type { PreparedDefinition } from "./definition.js";
 import { type ExternalizeLimits, PayloadResolver } from "./payloads.js";
 
@@ -33,8 +41,19 @@ export interface WorkerDurableOptions {
   readonly maxPayloadBytes?: number;
   /** Run a ledger shipper in the worker (stopped, after a final pass, on close). Default true. */
   readonly ship?: boolean;
-  /** Durable expiry per pipeline, for payloads and (when shipping) ledger and snapshots. */
+  /**
+   * Deployment retention: a default and per-pipeline overrides, merged with each pipeline's IR
+   * policy (override > IR `policies.retention` > default). Sets durable expiry of payloads and
+   * (when shipping) ledger events and snapshots, and drives the background retention pass.
+   */
   readonly retention?: RetentionConfig;
+  /**
+   * Every this many ms the worker applies retention (compact or evict archived terminal
+   * executions from hot state per their policy, then purge expired durable records), taking
+   * each partition's turn for one interval so a fleet does each partition about once per
+   * interval. `0` turns it off. Default 60 000.
+   */
+  readonly retentionIntervalMs?: number;
   /** Bytes of resolved payloads a worker keeps in its LRU cache. Default 32 MiB. */
   readonly payloadCacheBytes?: number;
 }
@@ -54,7 +73,10 @@ export interface ClientDurableOptions {
   readonly inlineMaxBytes?: number;
   /** Inputs above this are refused with `PAYLOAD_TOO_LARGE`. Default 64 MiB. */
   readonly maxPayloadBytes?: number;
-  /** Durable expiry of externalized inputs, per pipeline. */
+  /**
+   * Durable expiry of externalized inputs: `durableTtlMs` of the deployment override, else the
+   * pipeline's IR policy, else the deployment default.
+   */
   readonly retention?: RetentionConfig;
 }
 
@@ -79,7 +101,8 @@ const NO_STORE = {} as const;
 
 /**
  * Effective payload limits of one step's output: step policy, then pipeline policy, then the
- * worker's option, then `POLICY_DEFAULTS`.
+ * worker's option, then `POLICY_DEFAULTS`. The payload's expiry follows the effective retention
+ * (deployment override > step > pipeline IR policy > deployment default).
  */
 export function outputLimits(
   def: PreparedDefinition,
@@ -90,7 +113,12 @@ export function outputLimits(
   const step = def.steps.get(stepId)?.policies?.retention;
   const pipeline = def.ir.policies?.retention;
   const options: Partial<WorkerDurableOptions> = durable?.options ?? NO_STORE;
-  const expiresAt = expiresAtFor(retentionPolicyFor(options.retention, def.ir.name), Date.now());
+  // The step's durableTtlMs wins over its pipeline's; a deployment override beats both.
+  const declared = { ...pipeline, ...step };
+  const expiresAt = expiresAtFor(
+    retentionPolicyFor(options.retention, def.ir.name, declared),
+    Date.now(),
+  );
   return {
     inlineMaxBytes:
       step?.inlineMaxBytes ??
@@ -104,5 +132,60 @@ export function outputLimits(
       POLICY_DEFAULTS.maxPayloadBytes,
     executionId,
     ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
+}
+
+/** A worker's background durable work: ledger shipping and automatic retention. */
+export interface DurableBackground {
+  /** Starts the shipper loop and the retention timer (idempotent). */
+  start(): void;
+  /** Stops retention, then the shipper (a final pass ships what is left, leases released). */
+  close(): Promise<void>;
+}
+
+/**
+ * The background work `options` ask for over the worker's hot store: a ledger shipper unless
+ * `ship: false`, a retention runner unless `retentionIntervalMs: 0`. Errors of either loop go
+ * to `warn` (the loops keep going).
+ */
+export function durableBackground(
+  hot: HotStore,
+  keyspace: Keyspace,
+  options: WorkerDurableOptions,
+  warn: (what: string, error: unknown) => void,
+): DurableBackground {
+  const common = {
+    hot,
+    store: options.store,
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
+  };
+  const shipper: LedgerShipper | undefined =
+    options.ship === false
+      ? undefined
+      : createLedgerShipper({
+          ...common,
+          prefix: keyspace.prefix,
+          partitions: keyspace.partitions,
+          onError: (error) => warn("ledger shipping failed", error),
+        });
+  const intervalMs = options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
+  const retention: RetentionRunner | undefined =
+    intervalMs > 0
+      ? createRetentionRunner({
+          ...common,
+          keyspace,
+          intervalMs,
+          onError: (error) => warn("retention pass failed", error),
+        })
+      : undefined;
+  return {
+    start() {
+      shipper?.start();
+      retention?.start();
+    },
+    async close() {
+      await retention?.stop();
+      await shipper?.close();
+    },
   };
 }

@@ -11,13 +11,17 @@ import { openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
 import type { ClaimedStep } from "../hot/scripts.js";
-import { createLedgerShipper, type LedgerShipper } from "../ledger/shipper.js";
 import { Telemetry } from "../observability/telemetry.js";
 import { ThrottleGate } from "../throttle/gate.js";
 import type { LimitDenial } from "../throttle/limiter.js";
 import { ClaimLoop } from "./claim-loop.js";
 import { DefinitionCache } from "./definition-cache.js";
-import { type DurableEnv, durableEnv } from "./durable-options.js";
+import {
+  type DurableBackground,
+  type DurableEnv,
+  durableBackground,
+  durableEnv,
+} from "./durable-options.js";
 import { Flights } from "./flights.js";
 import { type InFlight, runClaimedStep } from "./step-runner.js";
 import { giveUpClaim, storeFingerprint, traceExecution } from "./worker-finish.js";
@@ -58,7 +62,8 @@ class WorkerImpl implements Worker {
   private readonly throttle: ThrottleGate;
   private readonly onThrottled: WorkerOptions["onThrottled"];
   private readonly durable: DurableEnv | undefined;
-  private readonly shipper: LedgerShipper | undefined;
+  /** Ledger shipping and automatic retention (with a durable store). */
+  private readonly background: DurableBackground | undefined;
 
   constructor(options: WorkerOptions) {
     this.settings = workerSettings(options);
@@ -89,25 +94,15 @@ class WorkerImpl implements Worker {
       { ...options.observability, ...(store === undefined ? {} : { store }) },
       (error) => logger.warn("telemetry flush failed", { message: (error as Error).message }),
     );
-    this.shipper = this.shipperFor(options);
-  }
-
-  private shipperFor(options: WorkerOptions): LedgerShipper | undefined {
-    const durable = options.durable;
-    if (durable === undefined || durable.ship === false) return undefined;
-    return createLedgerShipper({
-      hot: this.store,
-      store: durable.store,
-      prefix: this.keyspace.prefix,
-      partitions: this.keyspace.partitions,
-      ...(durable.retention === undefined ? {} : { retention: durable.retention }),
-      onError: (error) =>
-        this.settings.logger.warn("ledger shipping failed", { message: (error as Error).message }),
-    });
+    this.background =
+      options.durable &&
+      durableBackground(this.store, this.keyspace, options.durable, (what, error) =>
+        logger.warn(what, { message: (error as Error).message }),
+      );
   }
 
   run(): Promise<void> {
-    this.shipper?.start();
+    this.background?.start();
     this.loop ??= this.claims.run().catch((error) => {
       this.settings.logger.error("worker loop stopped", { message: (error as Error).message });
     });
@@ -227,8 +222,8 @@ class WorkerImpl implements Worker {
     await this.claims.closeBlocking();
     await this.loop;
     // A final shipping pass, so what this worker did is durable before its connection closes.
-    await this.shipper?.close().catch((error) =>
-      this.settings.logger.warn("ledger shipper close failed", {
+    await this.background?.close().catch((error) =>
+      this.settings.logger.warn("durable background close failed", {
         message: (error as Error).message,
       }),
     );

@@ -15,7 +15,8 @@ import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
 import { buildTerminalSnapshot } from "../replay/snapshot.js";
-import { expiresAtFor, type RetentionConfig, retentionPolicyFor } from "../retention/policy.js";
+import { expiresAtFor, type RetentionConfig, type RetentionPolicy } from "../retention/policy.js";
+import { RetentionResolver } from "../retention/resolve.js";
 import { type ShipKeys, shipKeys } from "./keys.js";
 import { ackShipped, takeShipLease } from "./scripts.js";
 import { decodeStreamEntry, isTerminalEvent } from "./stream.js";
@@ -47,7 +48,11 @@ export interface LedgerShipperOptions {
   readonly intervalMs?: number;
   /** Write terminal snapshots. Default true. */
   readonly snapshots?: boolean;
-  /** Durable expiry per pipeline (`durableTtlMs`). Default: records are kept forever. */
+  /**
+   * Deployment retention (`durableTtlMs` per pipeline). Each pipeline's IR policy
+   * (`policies.retention.durableTtlMs`) applies too: override > IR > default. Without either,
+   * records are kept forever.
+   */
   readonly retention?: RetentionConfig;
   /** Shipper id in the lease. Default random. */
   readonly owner?: string;
@@ -76,7 +81,10 @@ export interface LedgerShipper {
   shipPartition(partition: number): Promise<ShipResult>;
   /** Starts a background loop of {@link shipOnce} passes (idempotent). */
   start(): void;
-  /** Stops the loop after the current pass; then a final pass ships what is left. */
+  /**
+   * Stops the loop after the current pass (when started), then a final pass ships what is left;
+   * releases the partition leases, so another shipper (e.g. `applyRetention`'s) can ship at once.
+   */
   stop(): Promise<void>;
   /** Stops and closes the hot connection if the shipper opened it. */
   close(): Promise<void>;
@@ -94,6 +102,7 @@ class Shipper implements LedgerShipper {
   private readonly hot: HotStore;
   private readonly keyspace: Keyspace;
   private readonly definitions = new DefinitionCache();
+  private readonly policies: RetentionResolver;
   private readonly batch: number;
   private readonly leaseMs: number;
   private loop: Promise<void> | undefined;
@@ -111,6 +120,7 @@ class Shipper implements LedgerShipper {
     this.owner = options.owner ?? `shipper:${randomBytes(6).toString("hex")}`;
     this.batch = Math.max(1, options.batch ?? 500);
     this.leaseMs = Math.max(100, options.leaseMs ?? 10_000);
+    this.policies = new RetentionResolver(this.hot, options.retention, options.store);
   }
 
   async shipOnce(): Promise<ShipResult> {
@@ -164,15 +174,14 @@ class Shipper implements LedgerShipper {
       list.push(event);
       byExecution.set(event.executionId, list);
     }
-    const names = await this.pipelineNames(keys.partition, [...byExecution.keys()]);
+    const resolved = await this.policies.resolve(this.keyspace.part(keys.partition), [
+      ...byExecution.keys(),
+    ]);
     const terminal: string[] = [];
     for (const [executionId, events] of byExecution) {
-      const pipeline = names.get(executionId);
+      const { pipeline, policy } = resolved.get(executionId)!;
       const withPipeline = pipeline ? events.map((e) => ({ ...e, pipeline })) : events;
-      const expiresAt = expiresAtFor(
-        retentionPolicyFor(this.options.retention, pipeline),
-        Date.now(),
-      );
+      const expiresAt = expiresAtFor(policy, Date.now());
       const r = await this.appendExecution(executionId, withPipeline, expiresAt);
       counters.shipped += r.appended;
       counters.duplicates += r.duplicates;
@@ -180,7 +189,7 @@ class Shipper implements LedgerShipper {
     }
     if (this.options.snapshots === false) return;
     for (const executionId of terminal) {
-      if (await this.snapshot(keys.partition, executionId, names.get(executionId))) {
+      if (await this.snapshot(keys.partition, executionId, resolved.get(executionId)!.policy)) {
         counters.snapshots++;
       }
     }
@@ -214,25 +223,9 @@ class Shipper implements LedgerShipper {
     return { appended: r.appended, duplicates: duplicates + r.duplicates };
   }
 
-  private async pipelineNames(partition: number, ids: readonly string[]) {
-    const x = this.keyspace.part(partition).byName.x;
-    const values = await this.hot.hmget(
-      x,
-      ids.map((id) => `${id}:name`),
-    );
-    const names = new Map<string, string>();
-    ids.forEach((id, i) => {
-      if (values[i]) names.set(id, values[i]!);
-    });
-    return names;
-  }
-
   /** Writes the terminal snapshot; false when the execution already left hot state. */
-  private async snapshot(partition: number, executionId: string, pipeline?: string) {
-    const expiresAt = expiresAtFor(
-      retentionPolicyFor(this.options.retention, pipeline),
-      Date.now(),
-    );
+  private async snapshot(partition: number, executionId: string, policy: RetentionPolicy) {
+    const expiresAt = expiresAtFor(policy, Date.now());
     try {
       await buildTerminalSnapshot(
         {
@@ -279,21 +272,31 @@ class Shipper implements LedgerShipper {
   }
 
   async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
-    this.loop = undefined;
-    await this.shipOnce();
+    if (this.loop) {
+      this.stopping = true;
+      this.wakeUp?.();
+      await this.loop;
+      this.loop = undefined;
+      await this.shipOnce();
+    }
+    await this.releaseLeases();
   }
 
-  async close(): Promise<void> {
-    await this.stop();
-    // Let the leases lapse now (1 ms) instead of after leaseMs, so the next shipper starts at once.
+  /**
+   * Lets the held leases lapse now (1 ms) instead of after leaseMs, and waits that out, so a
+   * shipper started after this resolves never finds them busy.
+   */
+  private async releaseLeases(): Promise<void> {
+    if (this.held.size === 0) return;
     for (const p of this.held) {
       await takeShipLease(this.hot, shipKeys(this.keyspace, p), { owner: this.owner, leaseMs: 1 });
     }
     this.held.clear();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
     if (this.options.hot === undefined) await this.hot.close();
   }
 }
