@@ -16,6 +16,7 @@ import { Keyspace } from "../../packages/runtime/src/hot/keys.js";
 import {
   type Connection,
   createClient,
+  createEmbeddedRuntime,
   createWorker,
   type DurableStore,
   isExternalPayload,
@@ -251,6 +252,44 @@ describe.each(backends)("automatic retention (%s)", (name, connect) => {
     } finally {
       await hot.close();
       await d.close();
+    }
+  });
+});
+
+describe("automatic retention in createEmbeddedRuntime", () => {
+  it("evicts by the IR's policy once archived (the runtime's worker ships and retains)", async () => {
+    const store = await openSqliteStore({ path: join(dir, "embedded-runtime.db") });
+    const ordo = createEmbeddedRuntime({
+      plugins: [echo],
+      partitions: PARTITIONS,
+      durable: { store, retentionIntervalMs: 100 },
+    });
+    try {
+      const handle = await ordo.client.start(
+        ir("embedded-evict", { hot: "evict", reason: "tidy" }),
+        {
+          text: "small",
+        },
+      );
+      await handle.result({ timeoutMs: 10_000 });
+      const code = await until(
+        () =>
+          handle.status().then(
+            () => undefined,
+            (error: { code?: string }) => error.code,
+          ),
+        "eviction",
+      );
+      expect(code).toBe("EXECUTION_NOT_FOUND");
+      const evicted = await until(
+        async () =>
+          (await store.readEvents(handle.executionId)).find((e) => e.type === "retention.evicted"),
+        "retention event",
+      );
+      expect(evicted.reason).toBe("tidy");
+    } finally {
+      await ordo.close();
+      await store.close();
     }
   });
 });

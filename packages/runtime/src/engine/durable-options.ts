@@ -51,7 +51,8 @@ export interface WorkerDurableOptions {
    * Every this many ms the worker applies retention (compact or evict archived terminal
    * executions from hot state per their policy, then purge expired durable records), taking
    * each partition's turn for one interval so a fleet does each partition about once per
-   * interval. `0` turns it off. Default 60 000.
+   * interval. `0` turns it off. Default 60 000, or 0 with `ship: false` (a worker that does not
+   * ship leaves the durable bookkeeping to the process that does; set it to run retention too).
    */
   readonly retentionIntervalMs?: number;
   /** Bytes of resolved payloads a worker keeps in its LRU cache. Default 32 MiB. */
@@ -168,7 +169,8 @@ export function durableBackground(
           partitions: keyspace.partitions,
           onError: (error) => warn("ledger shipping failed", error),
         });
-  const intervalMs = options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
+  const intervalMs =
+    options.retentionIntervalMs ?? (options.ship === false ? 0 : DEFAULT_RETENTION_INTERVAL_MS);
   const retention: RetentionRunner | undefined =
     intervalMs > 0
       ? createRetentionRunner({
