@@ -45,7 +45,7 @@ export interface RetentionRunnerOptions {
 
 /** A background retention loop. */
 export interface RetentionRunner {
-  /** One pass over the partitions whose turn this runner gets now. */
+  /** One pass over the partitions whose turn this runner gets now (errors go to `onError`). */
   runOnce(now?: number): Promise<RetentionResult>;
   /** Starts passes every `intervalMs`, the first one interval after the call (idempotent). */
   start(): void;
@@ -104,8 +104,13 @@ class Runner implements RetentionRunner {
         now,
         keepGoing: async () => !this.closing && (await this.takeTurn(p)),
       };
-      await retainPartition(pass, p, work);
-      if (p === 0) purged = await store.purgeExpired(now);
+      try {
+        await retainPartition(pass, p, work);
+        if (p === 0) purged = await store.purgeExpired(now);
+      } catch (error) {
+        // One partition's failure (e.g. LEDGER_GAP while shipping) does not stop the others.
+        this.options.onError?.(error);
+      }
     }
     return { ...work, purged };
   }
