@@ -50,7 +50,7 @@ function setup(connection: Connection) {
   const client = createClient({ connection, prefix });
   const control = createControlPlane({ connection, client, prefix });
   const throttled: ThrottledStep[] = [];
-  const worker = () =>
+  const worker = (options: { admissionPolicyCacheMs?: number } = {}) =>
     createWorker({
       connection,
       prefix,
@@ -58,6 +58,7 @@ function setup(connection: Connection) {
       concurrency: 4,
       idleWaitMs: 20,
       onThrottled: (t) => throttled.push(t),
+      ...options,
     });
   return { prefix, client, control, throttled, worker };
 }
@@ -110,8 +111,8 @@ describe.each(backends)("admission policy (%s)", (_name, start) => {
       () => d.client.close(),
       () => d.control.close(),
     );
-    const startWorker = () => {
-      const w = d.worker();
+    const startWorker = (options: { admissionPolicyCacheMs?: number } = {}) => {
+      const w = d.worker(options);
       closers.push(() => w.close({ release: true }));
       return w;
     };
@@ -208,6 +209,24 @@ describe.each(backends)("admission policy (%s)", (_name, start) => {
       return events.some((e) => e.type === "policy.denied") ? true : undefined;
     }, "the step started after the change to be denied");
     expect(calls.get(`${after.executionId}:two`)).toBeUndefined();
+    await d.control.admissionPolicy.clear();
+    await after.result({ timeoutMs: 10_000 });
+  });
+
+  it("admissionPolicyCacheMs: 0 applies a policy change to the very next attempt", async () => {
+    const d = open();
+    d.startWorker({ admissionPolicyCacheMs: 0 });
+    const before = await d.client.start(pipelineOf({ one: { provider: "openai" } }), {});
+    await before.result({ timeoutMs: 10_000 }); // "no policy" read; a cache would keep it 1 s
+    await d.control.admissionPolicy.set({ blockedProviders: ["openai"], retryAfterMs: 100 });
+    const after = await d.client.start(pipelineOf({ two: { provider: "openai" } }), {});
+    const denied = await until(async () => {
+      const events = await ledgerOf(d.client, after.executionId);
+      return events.find((e) => e.type === "policy.denied");
+    }, "the next step to be denied");
+    expect(calls.get(`${after.executionId}:two`)).toBeUndefined();
+    // Denied on its first claim: no completed attempt slipped through a stale cache.
+    expect(denied.attempt).toBe(1);
     await d.control.admissionPolicy.clear();
     await after.result({ timeoutMs: 10_000 });
   });

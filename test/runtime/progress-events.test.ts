@@ -254,6 +254,31 @@ describe("progress flush failures", () => {
   });
 });
 
+describe("progressEvents: false", () => {
+  it("streams no progress (the run and its ledger are unchanged)", async () => {
+    const connection = redis.connection;
+    const prefix = uniquePrefix("progress-off");
+    const providers = [{ name: "local", baseURL: server.baseURL, apiKey: "k" }];
+    const worker = createWorker({
+      connection,
+      prefix,
+      plugins: [createLlmStep({ providers })],
+      idleWaitMs: 50,
+      progressEvents: false,
+    });
+    const client = createClient({ connection, prefix });
+    try {
+      const run = await client.start(ask.compile(), { q: "a b c" });
+      const events = await collect(run.events({ progress: true }));
+      expect(events.some((e) => e.kind === "progress")).toBe(false);
+      expect(events.at(-1)).toMatchObject({ kind: "ledger", type: "execution.completed" });
+    } finally {
+      await worker.close();
+      await client.close();
+    }
+  });
+});
+
 describe("a follower joining after the ledger was trimmed", () => {
   it("gets a running step's progress at once, not only after its next ledger event", async () => {
     let released = false;

@@ -10,6 +10,7 @@ import type { Connection } from "../hot/connection.js";
 import type { ObservabilityOptions, Telemetry } from "../observability/telemetry.js";
 import type { LimitDenial } from "../throttle/limiter.js";
 import type { WorkerDurableOptions } from "./durable-options.js";
+import type { ProgressOptions } from "./progress.js";
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
@@ -60,6 +61,18 @@ export interface WorkerOptions {
    * Default `{ mode: "disabled" }`.
    */
   readonly observability?: ObservabilityOptions;
+  /**
+   * Steps' `ctx.emit` events (e.g. `llm.delta`) for clients following an execution with
+   * `events({ progress: true })` or SSE. Default on; `false` turns them off (no extra script call
+   * per emitting attempt); an object tunes `{ flushMs, maxBatch, maxPending, streamCap }`.
+   */
+  readonly progressEvents?: boolean | ProgressOptions;
+  /**
+   * How long this worker reuses the deployment's admission policy before reading it again, ms.
+   * Default 1 000: an operator's `ordo admission set` applies within about this time. 0 reads it
+   * for every attempt (one extra Redis read each).
+   */
+  readonly admissionPolicyCacheMs?: number;
 }
 
 /** A throttled attempt, as reported to {@link WorkerOptions.onThrottled}. */

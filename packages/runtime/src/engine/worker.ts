@@ -60,6 +60,7 @@ class WorkerImpl implements Worker {
   private loop: Promise<void> | undefined;
   private readonly slotsDrained: Set<() => void> = new Set();
   private readonly throttle: ThrottleGate;
+  private readonly progressEvents: WorkerOptions["progressEvents"];
   private readonly onThrottled: WorkerOptions["onThrottled"];
   private readonly durable: DurableEnv | undefined;
   /** Ledger shipping and automatic retention (with a durable store). */
@@ -73,7 +74,12 @@ class WorkerImpl implements Worker {
       options.prefix ?? DEFAULT_PREFIX,
       options.partitions ?? DEFAULT_PARTITIONS,
     );
-    this.throttle = new ThrottleGate(this.store, this.keyspace.prefix, this.id);
+    this.throttle = new ThrottleGate(this.store, this.keyspace.prefix, this.id, {
+      ...(options.admissionPolicyCacheMs === undefined
+        ? {}
+        : { admissionPolicyCacheMs: options.admissionPolicyCacheMs }),
+    });
+    this.progressEvents = options.progressEvents;
     this.onThrottled = options.onThrottled;
     this.flights = new Flights(this.store, this.keyspace, this.settings.cancelCheckMs);
     this.claims = new ClaimLoop({
@@ -129,6 +135,7 @@ class WorkerImpl implements Worker {
       defaultLeaseMs: this.settings.leaseMs,
       logger: this.settings.logger,
       ...(this.durable === undefined ? {} : { durable: this.durable }),
+      ...(this.progressEvents === undefined ? {} : { progressEvents: this.progressEvents }),
       keysOf: (p: number) => this.keyspace.part(p),
       pluginFor: (type: string, version: string) => this.plugins.get(pluginKey(type, version)),
       claimNext: () => (this.isClosing ? 0 : 1),
