@@ -91,7 +91,7 @@ function assertWellFormed(pipeline: string, value: unknown, path: string): void 
   if (typeof value === "string") {
     if (LONE_SURROGATE.test(value)) throw loneSurrogate(pipeline, path);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertWellFormed(pipeline, v, `${path}[${i}]`));
+    for (const [i, v] of value.entries()) assertWellFormed(pipeline, v, `${path}[${i}]`);
   } else if (typeof value === "object" && value !== null) {
     for (const [key, v] of Object.entries(value)) {
       if (LONE_SURROGATE.test(key))
