@@ -22,11 +22,25 @@ export interface ClaimLoopHost {
   startSlot(item: ClaimedStep): void;
 }
 
+/** Interval of the re-sweeps after a retry's local due time, ms. */
+const DUE_RECHECK_MS = 25;
+/** How long after a retry's local due time the loop keeps re-sweeping when idle, ms. */
+const DUE_RECHECK_WINDOW_MS = 250;
+
 export class ClaimLoop {
   private blocking: HotStore | undefined;
   private slotFreed: (() => void) | undefined;
   /** When the earliest retry this worker scheduled falls due (ms epoch; +Infinity = none). */
   private nextDueAt = Number.POSITIVE_INFINITY;
+  /**
+   * Until when a due-time sweep that found nothing looks again (every {@link DUE_RECHECK_MS}):
+   * the store's clock decides when a retry is due, and this process's clock may run a little
+   * ahead of it (skew between machines, or timer rounding). Without it a retry swept a hair too
+   * early waited for the next regular sweep (`sweepIntervalMs`, 1 s by default).
+   */
+  private recheckUntil = 0;
+  /** True while `nextDueAt` is a re-sweep (not a retry's own due time). */
+  private rechecking = false;
   private lastSweepAt = 0;
   private rotation = 0;
 
@@ -34,7 +48,13 @@ export class ClaimLoop {
 
   /** A retry was scheduled `delayMs` from now: sweep when it is due rather than at the next tick. */
   retryScheduled(delayMs: number): void {
-    this.nextDueAt = Math.min(this.nextDueAt, Date.now() + delayMs);
+    const dueAt = Date.now() + delayMs;
+    if (this.rechecking) {
+      this.rechecking = false;
+      this.nextDueAt = Number.POSITIVE_INFINITY;
+    }
+    this.nextDueAt = Math.min(this.nextDueAt, dueAt);
+    this.recheckUntil = Math.max(this.recheckUntil, dueAt + DUE_RECHECK_WINDOW_MS);
   }
 
   /** A slot ended (or the worker is closing): a loop waiting for room goes on. */
@@ -90,7 +110,16 @@ export class ClaimLoop {
       });
       return hinted.length > 0 ? hinted : this.everywhere();
     }
-    if ((await this.claimFrom(hinted)) || this.host.closing()) return this.everywhere();
+    if (await this.claimFrom(hinted)) {
+      // A re-sweep found the retry it was looking for (or other work): stop rechecking.
+      if (this.rechecking) {
+        this.rechecking = false;
+        this.recheckUntil = 0;
+        this.nextDueAt = Number.POSITIVE_INFINITY;
+      }
+      return this.everywhere();
+    }
+    if (this.host.closing()) return this.everywhere();
     return this.idle();
   }
 
@@ -130,11 +159,14 @@ export class ClaimLoop {
     // so due retries and expired leases elsewhere are never starved by a stream of wake tokens;
     // a retry this worker scheduled triggers a sweep when due (nextDueAt).
     const now = Date.now();
-    const retryDue = this.nextDueAt <= now + 5;
+    const retryDue = this.nextDueAt <= now;
     if (!retryDue && now - this.lastSweepAt < this.host.settings.sweepIntervalMs) {
       return popped === null ? [] : [wakeKeys.indexOf(popped[0])];
     }
-    if (retryDue) this.nextDueAt = Number.POSITIVE_INFINITY;
+    if (retryDue) {
+      this.rechecking = now < this.recheckUntil;
+      this.nextDueAt = this.rechecking ? now + DUE_RECHECK_MS : Number.POSITIVE_INFINITY;
+    }
     this.lastSweepAt = now;
     return this.everywhere();
   }
