@@ -67,9 +67,11 @@ async function ledgerOf(
   client: ReturnType<typeof createClient>,
   id: string,
 ): Promise<HotLedgerEvent[]> {
-  // The ledger so far: follow it and stop once it has been quiet for 150 ms (caught up).
+  // The ledger so far: follow it and stop once it has been quiet for 150 ms (caught up), or after
+  // 1 s at most (a denied step retried every 100 ms keeps writing events and is never quiet).
   const quiet = new AbortController();
   let timer = setTimeout(() => quiet.abort(), 150);
+  const cap = setTimeout(() => quiet.abort(), 1_000);
   const list: HotLedgerEvent[] = [];
   const events = client.handle(id).events({ untilFinished: false, signal: quiet.signal });
   for await (const e of events) {
@@ -78,6 +80,7 @@ async function ledgerOf(
     timer = setTimeout(() => quiet.abort(), 150);
   }
   clearTimeout(timer);
+  clearTimeout(cap);
   return list;
 }
 
