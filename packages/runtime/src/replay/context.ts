@@ -6,6 +6,7 @@ import type { DurableStore } from "../durable/types.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
+import type { RetentionConfig } from "../retention/policy.js";
 
 /** Connection options shared by `restoreExecution`, `rerunExecution` and `applyRetention`. */
 export interface DurableOpsOptions {
@@ -17,6 +18,11 @@ export interface DurableOpsOptions {
   readonly prefix?: string;
   /** Partition count; must match the workers'. Default 16. */
   readonly partitions?: number;
+  /**
+   * Deployment retention, for the expiry of the events these operations ship (restore, rerun,
+   * retention). Each pipeline's IR policy applies too (override > IR > default). Default none.
+   */
+  readonly retention?: RetentionConfig;
 }
 
 /** An opened {@link DurableOpsOptions}. */

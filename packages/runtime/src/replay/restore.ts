@@ -107,6 +107,7 @@ export async function shipPending(
     partitions: keyspace.partitions,
     only: [partition],
     snapshots: true,
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
   });
   await shipper.shipPartition(partition);
   await shipper.close();
