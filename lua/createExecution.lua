@@ -1,4 +1,4 @@
--- createExecution v2
+-- createExecution v3
 -- Purpose: create one execution of a stored (or given) definition and make its root steps ready.
 -- Cost: O(roots) for the execution; O(steps) once per definition and partition (when ARGV[5]=1).
 -- KEYS: the 16 partition keys of includes/base.lua (x, def, st, att, tok, rec, dc, ok, out, err,
@@ -19,6 +19,7 @@
 -- @include base
 -- @include settle
 -- @include definition
+-- @include create
 local exec, fp = ARGV[1], ARGV[2]
 if xget(exec, 'status') then return { 'EXECUTION_EXISTS' } end
 local known = redis.call('HGET', K.def, fp .. ':n')
@@ -26,13 +27,7 @@ if not known then
   if ARGV[5] ~= '1' then return { 'NEED_DEF' } end
   known = store_definition(fp, 6)
 end
-redis.call('HSET', K.x, exec .. ':status', 'running', exec .. ':fp', fp, exec .. ':start', fmt(NOW),
-  exec .. ':input', ARGV[3], exec .. ':n', known, exec .. ':done', '0', exec .. ':run', '0',
-  exec .. ':bad', '0', exec .. ':name', ARGV[4])
-local first = emit(exec, 'execution.created', nil, nil, nil, nil, nil,
-  '{"definition":"' .. fp .. '","steps":' .. known .. '}')
-xset(exec, 'log0', first)
 local roots = csv(redis.call('HGET', K.def, fp .. ':roots'))
-for _, r in ipairs(roots) do make_ready(exec, fp, r) end
+local first = create_execution(exec, fp, ARGV[3], ARGV[4], known, roots)
 wake(#roots)
 return { 'OK', first }

@@ -134,6 +134,7 @@ export { externalizeJson, isExternalPayload, PayloadResolver } from "./engine/pa
 export type { ProgressOptions } from "./engine/progress.js";
 export type { RetryDecision, StepErrorInfo } from "./engine/retry.js";
 export { backoffDelayMs, decideRetry, seededUnit, toStepError } from "./engine/retry.js";
+export type { StartManyOptions } from "./engine/start-many.js";
 export type {
   ExecutionStatus,
   FingerprintStep,

@@ -140,6 +140,43 @@ export async function createExecution(
   return { created: true, firstEventId: String(reply[1]) };
 }
 
+/** Arguments of {@link createExecutions}: executions of one definition in one partition. */
+export interface CreateExecutionsArgs {
+  readonly fingerprint: string;
+  readonly pipelineName: string;
+  /** At least one; ids must belong to the partition of `keys`. */
+  readonly executions: readonly { readonly executionId: string; readonly inputJson: string }[];
+  /** Sent only when the partition may not know the definition yet. */
+  readonly definition?: { readonly irJson: string; readonly rows: readonly DefinitionRow[] };
+}
+
+/**
+ * createExecutions.lua: all of `executions` or none (atomic within the partition). Returns
+ * `needDefinition` when the definition must be sent; throws `EXECUTION_EXISTS` (details name the
+ * id) when one exists, and a retryable `SCRIPT_ERROR` when the call itself failed.
+ */
+export async function createExecutions(
+  store: HotStore,
+  keys: PartitionKeys,
+  a: CreateExecutionsArgs,
+): Promise<{ created: true; firstEventIds: string[] } | { created: false; needDefinition: true }> {
+  const args: (string | number)[] = [a.fingerprint, a.pipelineName, a.executions.length];
+  args.push(a.definition === undefined ? "0" : "1");
+  for (const e of a.executions) args.push(e.executionId, e.inputJson);
+  if (a.definition !== undefined) args.push(...definitionArgs(a.definition));
+  const details = { partition: keys.partition, executions: a.executions.length };
+  const reply = await callScript(store, "createExecutions", keys.all, args, details);
+  if (reply[0] === "NEED_DEF") return { created: false, needDefinition: true };
+  if (reply[0] !== "OK") {
+    const executionId = reply[1] === undefined ? undefined : String(reply[1]);
+    const what = executionId === undefined ? "" : ` (execution '${executionId}')`;
+    throw new OrdoError(scriptErrorCode(reply[0]), `createExecutions: ${String(reply[0])}${what}`, {
+      details: { ...details, ...(executionId === undefined ? {} : { executionId }) },
+    });
+  }
+  return { created: true, firstEventIds: reply.slice(1).map(String) };
+}
+
 /** claimSteps.lua: up to `max` ready steps of one partition. */
 export async function claimSteps(
   store: HotStore,
