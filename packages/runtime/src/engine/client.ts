@@ -69,7 +69,9 @@ export interface Client {
    * `details.index` and nothing is created; so do bad or duplicate `executionIds` (`USAGE`).
    * Atomicity is per partition call: if one fails (an id exists: `EXECUTION_EXISTS`; the
    * connection drops: retryable `SCRIPT_ERROR`), the other calls may have succeeded, and the error's
-   * `details.created` lists the execution ids that exist, so nothing is lost or started twice.
+   * `details.created` lists the execution ids known to exist. A call whose reply was lost may have
+   * run too: retry with explicit `executionIds` so such an execution reports `EXECUTION_EXISTS`
+   * instead of starting twice.
    *
    * @example
    * ```ts
