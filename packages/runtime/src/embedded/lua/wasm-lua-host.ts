@@ -37,6 +37,12 @@ const FAST_INT_LIMIT = 0x40000000;
 const NO_JOB = (): Reply => null;
 /** Longest flat array handed over by {@link WasmLuaHost.packArray} (longer ones are staged). */
 const PACK_LIMIT = 64;
+/**
+ * Most script arguments pushed straight onto the Lua stack; more go over the string protocol.
+ * Large argument lists pushed directly (a definition with many steps, a batch create) corrupted
+ * the VM's memory ("memory access out of bounds") even when `room()` said they fit.
+ */
+const MAX_STACK_ARGS = 20;
 
 /** A Lua 5.1 VM in WASM with Redis's scripting environment. */
 export class WasmLuaHost implements LuaHost {
@@ -348,7 +354,12 @@ export class WasmLuaHost implements LuaHost {
     api.getfield(L, LUA_GLOBALSINDEX, this.runName);
     this.stack.refresh();
     let pushed = 0;
-    if (args && this.box !== 0 && this.stack.room() > args.length + 2) {
+    if (
+      args &&
+      args.length <= MAX_STACK_ARGS &&
+      this.box !== 0 &&
+      this.stack.room() > args.length + 2
+    ) {
       for (const arg of args) {
         if (!this.stack.pushString(arg)) break;
         pushed++;
