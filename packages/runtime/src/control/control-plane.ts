@@ -6,12 +6,6 @@
 import { type JsonValue, OrdoError } from "@ordo/core";
 import type { DurableStore } from "../durable/types.js";
 import { type Client, createClient } from "../engine/client.js";
-import type {
-  ControlOptions,
-  PauseResult,
-  SubmitInputOptions,
-} from "../engine/execution-control.js";
-import type { ExecutionState } from "../engine/handle.js";
 import { type Connection, openHotStore } from "../hot/connection.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { DEFAULT_PARTITIONS, DEFAULT_PREFIX, Keyspace } from "../hot/keys.js";
@@ -68,21 +62,12 @@ export interface SubmitResult {
   readonly decision: AdmissionDecision;
 }
 
-/** Execution control through the client. */
-export interface ExecutionControl {
-  status(executionId: string): Promise<ExecutionState>;
-  cancel(executionId: string, reason?: string): Promise<void>;
-  /** Pauses: nothing new is claimed, running steps finish (see `client.pause`). */
-  pause(executionId: string, options?: ControlOptions): Promise<PauseResult>;
-  /** Resumes a paused execution; the number of steps made ready again (see `client.resume`). */
-  resume(executionId: string, options?: ControlOptions): Promise<number>;
-  /** Answers a waiting human-input step, once (see `client.submitInput`). */
-  submitInput(
-    executionId: string,
-    stepId: string,
-    value: JsonValue,
-    options?: SubmitInputOptions,
-  ): Promise<void>;
+/**
+ * Execution control through the client: the client's own control methods (same signatures and
+ * error codes, see {@link Client}), plus following and awaiting an execution by id.
+ */
+export interface ExecutionControl
+  extends Pick<Client, "status" | "cancel" | "pause" | "resume" | "submitInput"> {
   /**
    * Ledger events in seq order (ends after the terminal event unless `untilFinished: false`, or
    * when `signal` aborts); with `progress: true` also the steps' progress events, merged in the
