@@ -62,7 +62,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-function deploy(connection: Connection) {
+function deploy(connection: Connection, workerOptions: { progressEvents?: boolean } = {}) {
   const prefix = uniquePrefix("progress");
   const providers = [{ name: "local", baseURL: server.baseURL, apiKey: "k" }];
   const worker = createWorker({
@@ -70,6 +70,7 @@ function deploy(connection: Connection) {
     prefix,
     plugins: [createLlmStep({ providers })],
     idleWaitMs: 50,
+    ...workerOptions,
   });
   const client = createClient({ connection, prefix });
   return {
@@ -256,25 +257,14 @@ describe("progress flush failures", () => {
 
 describe("progressEvents: false", () => {
   it("streams no progress (the run and its ledger are unchanged)", async () => {
-    const connection = redis.connection;
-    const prefix = uniquePrefix("progress-off");
-    const providers = [{ name: "local", baseURL: server.baseURL, apiKey: "k" }];
-    const worker = createWorker({
-      connection,
-      prefix,
-      plugins: [createLlmStep({ providers })],
-      idleWaitMs: 50,
-      progressEvents: false,
-    });
-    const client = createClient({ connection, prefix });
+    const d = deploy(redis.connection, { progressEvents: false });
     try {
-      const run = await client.start(ask.compile(), { q: "a b c" });
+      const run = await d.client.start(ask.compile(), { q: "a b c" });
       const events = await collect(run.events({ progress: true }));
       expect(events.some((e) => e.kind === "progress")).toBe(false);
       expect(events.at(-1)).toMatchObject({ kind: "ledger", type: "execution.completed" });
     } finally {
-      await worker.close();
-      await client.close();
+      await d.close();
     }
   });
 });
