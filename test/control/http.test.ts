@@ -8,6 +8,7 @@ import type { RuntimeInstance } from "../../packages/runtime/src/control/index.j
 import { type HttpServer, startHttpServer } from "../../packages/runtime/src/http/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
 import { startTestRedis, type TestRedis } from "../runtime/helpers/redis.js";
+import { readSse } from "../runtime/helpers/sse.js";
 import { type Deployment, deployment, echoIr, runReaches, sleepIr, until } from "./helpers.js";
 
 const TOKEN = "test-token-123";
@@ -38,20 +39,6 @@ async function call(method: string, path: string, body?: unknown, token: string 
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-/** Reads an SSE response to its end; returns the parsed messages. */
-async function readSse(res: Response) {
-  const text = await res.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.startsWith("id:"))
-    .map((block) => {
-      const lines = Object.fromEntries(
-        block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
-      );
-      return { id: Number(lines.id), event: lines.event!, data: JSON.parse(lines.data!) };
-    });
 }
 
 describe("http adapter", () => {
@@ -146,7 +133,7 @@ describe("http adapter", () => {
     expect(messages[0]?.event).toBe("execution.created");
     expect(messages.at(-1)?.event).toBe("execution.completed");
     expect(messages.map((m) => m.event)).toContain("step.completed");
-    expect(messages.map((m) => m.id)).toEqual(messages.map((_, i) => i + 1));
+    expect(messages.map((m) => Number(m.id))).toEqual(messages.map((_, i) => i + 1));
     expect(messages[0]?.data).toMatchObject({ executionId, seq: 1 });
     const resumed = await fetch(`${http.url}/executions/${executionId}/events`, {
       headers: { authorization: `Bearer ${TOKEN}`, "last-event-id": "2" },

@@ -40,6 +40,7 @@ import {
 } from "../../packages/runtime/src/index.js";
 import { testIr } from "./helpers/ir.js";
 import { startTestRedis, type TestRedis, uniquePrefix } from "./helpers/redis.js";
+import { readSse, type SseMessage } from "./helpers/sse.js";
 
 const ask = pipeline({ name: "ask-stream", version: "1.0.0", input: z.object({ q: z.string() }) })
   .step(
@@ -320,20 +321,6 @@ describe("a follower joining after the ledger was trimmed", () => {
   });
 });
 
-/** Reads an SSE response to its end. */
-async function readSse(res: Response) {
-  const text = await res.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.startsWith("id:"))
-    .map((block) => {
-      const lines = Object.fromEntries(
-        block.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
-      );
-      return { id: lines.id!, event: lines.event!, data: JSON.parse(lines.data!) };
-    });
-}
-
 describe("SSE", () => {
   it("streams progress events as `event: progress`, in order, and resumes after them", async () => {
     const d = deploy(redis.connection);
@@ -356,7 +343,8 @@ describe("SSE", () => {
       const result = (await run.result({ timeoutMs: 10_000 })) as { text: string };
       const progress = messages.filter((m) => m.event === "progress");
       expect(progress.length).toBeGreaterThan(64);
-      expect(progress.map((m) => m.data.data.text).join("")).toBe(result.text);
+      const textOf = (m: SseMessage) => (m.data as { data: { text: string } }).data.text;
+      expect(progress.map(textOf).join("")).toBe(result.text);
       expect(progress[0]?.data).toMatchObject({ kind: "progress", type: "llm.delta" });
       const names = messages.map((m) => m.event);
       expect(names.lastIndexOf("progress")).toBeLessThan(names.indexOf("step.completed"));
@@ -364,7 +352,7 @@ describe("SSE", () => {
       // Ledger messages keep their old shape and ids (seq); progress ids are `<seq>:<stream id>`.
       const ledger = messages.filter((m) => m.event !== "progress");
       expect(ledger.map((m) => m.id)).toEqual(ledger.map((_, i) => String(i + 1)));
-      expect(ledger.every((m) => !("kind" in m.data))).toBe(true);
+      expect(ledger.every((m) => !("kind" in (m.data as object)))).toBe(true);
       expect(progress[0]?.id).toMatch(/^\d+:\d+-\d+$/);
 
       // Resume after the 10th progress message: exactly the rest arrives.
