@@ -9,9 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonValue } from "@ordo/core";
-import { defineStep } from "@ordo/step";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { EmbeddedRedis } from "../../packages/runtime/src/embedded/index.js";
 import { isExternalPayload } from "../../packages/runtime/src/engine/payloads.js";
 import {
@@ -24,28 +22,8 @@ import {
   openSqliteStore,
 } from "../../packages/runtime/src/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
+import { blob, blobRuns, measure } from "../runtime/helpers/plugins.js";
 import { startTestRedis, type TestRedis, uniquePrefix } from "../runtime/helpers/redis.js";
-
-let blobRuns = 0;
-const blob = defineStep({
-  type: "test.blob",
-  version: "1.0.0",
-  input: z.object({ size: z.number() }),
-  output: z.object({ text: z.string() }),
-  async run(input) {
-    blobRuns++;
-    return { text: "x".repeat(input.size) };
-  },
-});
-const measure = defineStep({
-  type: "test.measure",
-  version: "1.0.0",
-  input: z.object({ text: z.string() }),
-  output: z.object({ length: z.number() }),
-  async run(input) {
-    return { length: input.text.length };
-  },
-});
 
 const ir = testIr(
   [
@@ -147,13 +125,13 @@ describe.each(backends)("payload externalization (%s)", (name, connectionOf) => 
       ],
       { name: "too-big" },
     );
-    const before = blobRuns;
+    const before = blobRuns.count;
     const run = await client.start(tooBig, {});
     await expect(run.result({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: "STEP_FAILED" });
     const state = await run.status();
     expect(state.steps.big).toMatchObject({ status: "failed", attempt: 1 });
     expect(state.steps.big!.error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", retryable: false });
-    expect(blobRuns - before).toBe(1);
+    expect(blobRuns.count - before).toBe(1);
     await client.close();
   });
 });

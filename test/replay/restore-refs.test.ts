@@ -8,9 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineStep } from "@ordo/step";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { EmbeddedRedis } from "../../packages/runtime/src/embedded/index.js";
 import { isExternalPayload } from "../../packages/runtime/src/engine/payloads.js";
 import { Keyspace } from "../../packages/runtime/src/hot/keys.js";
@@ -22,26 +20,9 @@ import {
 } from "../../packages/runtime/src/index.js";
 import { rerunExecution, restoreExecution } from "../../packages/runtime/src/replay/index.js";
 import { testIr } from "../runtime/helpers/ir.js";
+import { blob, measure } from "../runtime/helpers/plugins.js";
 
 const SIZE = 5_000;
-const blob = defineStep({
-  type: "test.blob",
-  version: "1.0.0",
-  input: z.object({ size: z.number() }),
-  output: z.object({ text: z.string() }),
-  async run(input) {
-    return { text: "x".repeat(input.size) };
-  },
-});
-const measure = defineStep({
-  type: "test.measure",
-  version: "1.0.0",
-  input: z.object({ text: z.string() }),
-  output: z.object({ length: z.number() }),
-  async run(input) {
-    return { length: input.text.length };
-  },
-});
 // The inline limit is a pipeline policy, so the snapshot's IR carries it (the legacy fallback).
 const ir = testIr(
   [

@@ -1,7 +1,8 @@
 /**
  * Test plugins. `test.echo` returns `{ value }` built from its input; `test.flaky` fails its first
  * `failTimes` attempts; `test.sleep` waits `ms` (honouring the AbortSignal); `test.fatal` throws a
- * NonRetryableError; `test.record` appends `<exec>:<step>` to a Redis list (duplicate detection).
+ * NonRetryableError; `test.record` appends `<exec>:<step>` to a Redis list (duplicate detection);
+ * `test.blob` returns `size` x's and `test.measure` the length of its text (payload tests).
  */
 import { defineStep, NonRetryableError, RetryAfterError } from "@ordo/step";
 import type { Redis } from "ioredis";
@@ -71,3 +72,29 @@ export function recorder(redis: Redis, listKey: string, type = "test.record") {
     },
   });
 }
+
+/** Runs of `test.blob` so far (per test file: each file loads its own copy of this module). */
+export const blobRuns = { count: 0 };
+
+/** `test.blob`: `{ text }` of `size` x's, for payload externalization tests. */
+export const blob = defineStep({
+  type: "test.blob",
+  version: "1.0.0",
+  input: z.object({ size: z.number() }),
+  output: z.object({ text: z.string() }),
+  async run(input) {
+    blobRuns.count++;
+    return { text: "x".repeat(input.size) };
+  },
+});
+
+/** `test.measure`: the length of its `text` input (reads a dependency's possibly external output). */
+export const measure = defineStep({
+  type: "test.measure",
+  version: "1.0.0",
+  input: z.object({ text: z.string() }),
+  output: z.object({ length: z.number() }),
+  async run(input) {
+    return { length: input.text.length };
+  },
+});
