@@ -3,32 +3,15 @@
  * and the `/admission/policy` routes themselves: round trips, validation errors as 400 with the
  * policy code, unauthenticated calls refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HttpServer, startHttpServer } from "../../packages/runtime/src/http/index.js";
+import { describe, expect, it } from "vitest";
 import { ordo } from "../cli/helpers.js";
-import { startTestRedis, type TestRedis } from "../runtime/helpers/redis.js";
-import { type Deployment, deployment } from "./helpers.js";
+import { httpDeployment } from "./helpers.js";
 
 const TOKEN = "admission-token";
-let redis: TestRedis;
-let d: Deployment;
-let http: HttpServer;
-let api: string[];
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  d = deployment(redis.connection);
-  http = await startHttpServer({ control: d.control, token: TOKEN });
-  api = ["--url", http.url, "--token", TOKEN];
-});
-afterAll(async () => {
-  await http.close();
-  await d.close();
-  await redis.stop();
-});
+const env = httpDeployment(TOKEN);
 
 async function call(method: string, body?: unknown, token = TOKEN) {
-  const res = await fetch(`${http.url}/admission/policy`, {
+  const res = await fetch(`${env.http.url}/admission/policy`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -45,7 +28,9 @@ describe("admission policy over HTTP", () => {
       setBy: "http",
       policy: { blockedProviders: ["openai"], reason: "outage" },
     });
-    expect((await d.control.admissionPolicy.get())?.policy.blockedProviders).toEqual(["openai"]);
+    expect((await env.d.control.admissionPolicy.get())?.policy.blockedProviders).toEqual([
+      "openai",
+    ]);
     expect((await call("GET")).body.policy).toEqual(put.body.policy);
     const bad = await call("PUT", { blockedProvider: ["openai"] });
     expect(bad.status).toBe(400);
@@ -73,46 +58,46 @@ describe("ordo admission", () => {
       "outage",
       "--retry-after",
       "5000",
-      ...api,
+      ...env.api,
     ]);
     expect(set.code).toBe(0);
     expect(set.out).toMatch(/^admission policy v\d+, set by http at /);
     expect(set.out).toContain("  blockedProviders: openai, azure, cohere\n");
-    expect((await d.control.admissionPolicy.get())?.policy).toEqual({
+    expect((await env.d.control.admissionPolicy.get())?.policy).toEqual({
       blockedProviders: ["openai", "azure", "cohere"],
       allowedModels: ["anthropic:*"],
       requireProvider: true,
       reason: "outage",
       retryAfterMs: 5000,
     });
-    const shown = await ordo(["admission", "show", "--json", ...api]);
+    const shown = await ordo(["admission", "show", "--json", ...env.api]);
     expect(JSON.parse(shown.out).policy.policy.retryAfterMs).toBe(5000);
-    const cleared = await ordo(["admission", "clear", ...api]);
+    const cleared = await ordo(["admission", "clear", ...env.api]);
     expect(cleared.out).toBe("admission policy cleared: waiting steps run on their next retry\n");
-    expect((await ordo(["admission", "show", ...api])).out).toBe(
+    expect((await ordo(["admission", "show", ...env.api])).out).toBe(
       "no admission policy: every step is admitted\n",
     );
   });
 
   it("works straight on Redis, and reports bad arguments and invalid policies", async () => {
     const url =
-      typeof redis.connection === "string"
-        ? redis.connection
-        : ((redis.connection as { path?: string }).path ?? "");
-    const direct = ["--redis", url, "--prefix", d.prefix];
+      typeof env.redis.connection === "string"
+        ? env.redis.connection
+        : ((env.redis.connection as { path?: string }).path ?? "");
+    const direct = ["--redis", url, "--prefix", env.d.prefix];
     const set = await ordo(["admission", "set", "--allow-operation", "llm.chat", ...direct]);
     expect(set.out).toMatch(/set by cli/);
-    expect((await d.control.admissionPolicy.get())?.policy).toEqual({
+    expect((await env.d.control.admissionPolicy.get())?.policy).toEqual({
       allowedOperations: ["llm.chat"],
     });
     expect((await ordo(["admission", "clear", ...direct])).code).toBe(0);
-    expect(await d.control.admissionPolicy.get()).toBeUndefined();
-    const noRule = await ordo(["admission", "set", "--reason", "x", ...api]);
+    expect(await env.d.control.admissionPolicy.get()).toBeUndefined();
+    const noRule = await ordo(["admission", "set", "--reason", "x", ...env.api]);
     expect(noRule.code).not.toBe(0);
     expect(noRule.err).toContain("IR_INVALID_POLICY");
-    const badModel = await ordo(["admission", "set", "--block-model", "gpt-4o", ...api]);
+    const badModel = await ordo(["admission", "set", "--block-model", "gpt-4o", ...env.api]);
     expect(badModel.err).toContain("provider:model");
-    expect((await ordo(["admission", "set", "--retry-after", "soon", ...api])).code).toBe(2);
-    expect((await ordo(["admission", "drop", ...api])).code).toBe(2);
+    expect((await ordo(["admission", "set", "--retry-after", "soon", ...env.api])).code).toBe(2);
+    expect((await ordo(["admission", "drop", ...env.api])).code).toBe(2);
   });
 });

@@ -5,6 +5,7 @@
 import type { PipelineIR } from "@ordo/core";
 import { afterAll, beforeAll } from "vitest";
 import { type ControlPlane, createControlPlane } from "../../packages/runtime/src/control/index.js";
+import { type HttpServer, startHttpServer } from "../../packages/runtime/src/http/index.js";
 import {
   type Client,
   type Connection,
@@ -190,4 +191,50 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
     return String((error as { code?: string }).code);
   }
   throw new Error("expected a rejection");
+}
+
+/** A deployment behind the HTTP adapter, as {@link httpDeployment} returns it. */
+export interface HttpDeployment {
+  readonly redis: TestRedis;
+  readonly d: Deployment;
+  readonly http: HttpServer;
+  /** `--url <adapter> --token <token>` for `ordo` commands. */
+  readonly api: string[];
+}
+
+/**
+ * Call at the top of a test file: before its tests starts Redis, a deployment and the HTTP
+ * adapter with bearer `token`; after them closes all three. Read the fields inside tests only.
+ */
+export function httpDeployment(token: string): HttpDeployment {
+  let state: HttpDeployment | undefined;
+  beforeAll(async () => {
+    const redis = await startTestRedis();
+    const d = deployment(redis.connection);
+    const http = await startHttpServer({ control: d.control, token });
+    state = { redis, d, http, api: ["--url", http.url, "--token", token] };
+  });
+  afterAll(async () => {
+    await state?.http.close();
+    await state?.d.close();
+    await state?.redis.stop();
+  });
+  const get = (): HttpDeployment => {
+    if (state === undefined) throw new Error("httpDeployment: it starts in beforeAll");
+    return state;
+  };
+  return {
+    get redis() {
+      return get().redis;
+    },
+    get d() {
+      return get().d;
+    },
+    get http() {
+      return get().http;
+    },
+    get api() {
+      return get().api;
+    },
+  };
 }
