@@ -108,7 +108,21 @@ function writeContainer(value: object, path: string, seen: Set<object>): string 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Whether `text` holds a lone surrogate: it has no UTF-8 form, so {@link canonicalJson} refuses
+ * it (callers check inputs early with this, before anything is hashed or written).
+ *
+ * @example
+ * ```ts
+ * hasLoneSurrogate("ok \u{1F600}"); // false
+ * hasLoneSurrogate("broken \uD83D"); // true
+ * ```
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 function writeString(value: string, path: string): string {
-  if (LONE_SURROGATE.test(value)) throw notJson(path, "the string contains a lone surrogate");
+  if (hasLoneSurrogate(value)) throw notJson(path, "the string contains a lone surrogate");
   return JSON.stringify(value);
 }

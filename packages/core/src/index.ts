@@ -32,7 +32,7 @@ export {
   stepDependenciesOf,
   templatePlaceholders,
 } from "./bindings.js";
-export { canonicalJson, sha256Hex } from "./canonical-json.js";
+export { canonicalJson, hasLoneSurrogate, sha256Hex } from "./canonical-json.js";
 
 export type { OrdoErrorCode, OrdoErrorJSON, OrdoErrorOptions } from "./errors.js";
 export { ERROR_CODES, isOrdoError, OrdoError } from "./errors.js";

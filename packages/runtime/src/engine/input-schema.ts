@@ -4,7 +4,7 @@
  * ignored by it (we add them as `{}` so they stay required), and keywords it cannot express make
  * it throw (then the input is accepted unchecked rather than refusing every start).
  */
-import { type JsonSchema, type JsonValue, OrdoError } from "@ordo/core";
+import { hasLoneSurrogate, type JsonSchema, type JsonValue, OrdoError } from "@ordo/core";
 import { z } from "zod";
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
@@ -79,9 +79,6 @@ export class InputValidators {
   }
 }
 
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * Refuses a string or key with a lone surrogate anywhere in `value`: it has no UTF-8 form, so the
  * execution could get no fingerprint and its payloads no content hash (canonical JSON, RFC 8785,
@@ -89,12 +86,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 function assertWellFormed(pipeline: string, value: unknown, path: string): void {
   if (typeof value === "string") {
-    if (LONE_SURROGATE.test(value)) throw loneSurrogate(pipeline, path);
+    if (hasLoneSurrogate(value)) throw loneSurrogate(pipeline, path);
   } else if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) assertWellFormed(pipeline, v, `${path}[${i}]`);
   } else if (typeof value === "object" && value !== null) {
     for (const [key, v] of Object.entries(value)) {
-      if (LONE_SURROGATE.test(key))
+      if (hasLoneSurrogate(key))
         throw loneSurrogate(pipeline, `${path} key ${JSON.stringify(key)}`);
       assertWellFormed(pipeline, v, `${path}.${key}`);
     }
