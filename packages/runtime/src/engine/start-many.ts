@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { isOrdoError, type JsonValue, OrdoError, POLICY_DEFAULTS } from "@ordo/core";
-import { EmbeddedHotStore } from "../hot/embedded-store.js";
 import type { HotStore } from "../hot/hot-store.js";
 import { EXECUTION_ID_PATTERN, type Keyspace, type PartitionKeys } from "../hot/keys.js";
 import { createExecutions } from "../hot/scripts.js";
@@ -17,13 +16,6 @@ import { externalizeJson } from "./payloads.js";
 
 /** Executions per script call at most: bounds one call's time on Redis (each is O(roots)). */
 export const START_MANY_CHUNK = 500;
-
-/**
- * The same for the embedded engine, where a call costs no network round trip, so small calls are
- * free. Kept small also because its WASM Lua VM faults ("memory access out of bounds") on
- * createExecutions calls of a few hundred executions (reproduced from about 120; 64 ran clean).
- */
-export const START_MANY_EMBEDDED_CHUNK = 50;
 
 /** Options of `Client.startMany`. */
 export interface StartManyOptions {
@@ -160,14 +152,13 @@ async function createGrouped(
     if (group === undefined) groups.set(partition, [p]);
     else group.push(p);
   }
-  const size = ctx.store instanceof EmbeddedHotStore ? START_MANY_EMBEDDED_CHUNK : START_MANY_CHUNK;
   const created: string[] = [];
   const failures: unknown[] = [];
   await Promise.all(
     [...groups].map(async ([partition, group]) => {
       const keys = ctx.keyspace.part(partition);
-      for (let first = 0; first < group.length; first += size) {
-        const chunk = group.slice(first, first + size);
+      for (let first = 0; first < group.length; first += START_MANY_CHUNK) {
+        const chunk = group.slice(first, first + START_MANY_CHUNK);
         try {
           await createChunk(ctx, def, keys, chunk);
         } catch (error) {
